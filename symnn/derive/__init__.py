@@ -1,0 +1,1 @@
+"""Symbolic results as plain data: no templates, no output formats."""

@@ -1,0 +1,250 @@
+"""Per-weight backpropagation: each parameter's chain-rule factors and its closed form.
+
+Deltas dL/dz^{[l]}_j are derived once, from the output layer down, and reused by every parameter
+that needs them (the seeds' "store the derivatives for reuse"); closed forms are built from
+SymPy-simplified factors, never by simplifying an expanded loss (which takes minutes).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sympy as sp
+
+from ..notation import Notation, layer_symbol
+from ..rules.activations import Softmax
+from ..rules.fused import fused_output_gradient
+from ..spec import NetworkSpec
+
+LOSS = sp.Symbol("L")
+
+
+@dataclass(frozen=True)
+class ChainFactor:
+    """d(of)/d(wrt) with its value: a scalar, or a matrix (Jacobian) where several paths meet."""
+
+    of: sp.Symbol
+    wrt: sp.Symbol
+    value: sp.Expr | sp.ImmutableMatrix
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.value.shape if isinstance(self.value, sp.MatrixBase) else (1, 1)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """delta^{[l]}_j = dL/dz^{[l]}_j: its recursion through the next layer and its closed form."""
+
+    layer: int
+    unit: int
+    symbol: sp.Symbol
+    recursion: sp.Expr  # in the next layer's delta symbols (the output layer: the fused gradient)
+    closed_form: sp.Expr
+
+
+@dataclass(frozen=True)
+class ParameterGradient:
+    parameter: sp.Symbol
+    kind: str  # "weight" or "bias"
+    layer: int
+    unit: int  # j: the unit the parameter feeds
+    source: int | None  # k: the unit of the layer before (None for a bias)
+    factors: tuple[ChainFactor, ...]
+    delta_form: sp.Expr  # delta^{[l]}_j a^{[l-1]}_k
+    closed_form: sp.Expr
+
+    def chain_product(self) -> sp.Expr:
+        """The factors multiplied out in order (equal to the closed form)."""
+        product = sp.Integer(1)
+        for factor in self.factors:
+            product = product * factor.value
+        return product[0, 0] if isinstance(product, sp.MatrixBase) else product
+
+
+@dataclass
+class NetworkDerivation:
+    spec: NetworkSpec
+    notation: Notation = field(init=False)
+
+    def __post_init__(self):
+        self.notation = Notation(self.spec)
+
+    # --- forward pass (per example) ---
+    def units(self, layer: int) -> range:
+        return range(1, self.spec.sizes[layer] + 1)
+
+    def activation(self, layer: int):
+        return self.spec.activations[layer - 1]
+
+    def preactivation(self, layer: int, j: int) -> sp.Expr:
+        """z^{[l]}_j = sum_k w^{[l]}_{jk} a^{[l-1]}_k (+ b^{[l]}_j)."""
+        n = self.notation
+        total = sum(n.w(layer, j, k) * n.a(layer - 1, k) for k in self.units(layer - 1))
+        return total + n.b(layer, j) if self.spec.bias else total
+
+    def output_of(self, layer: int, j: int) -> sp.Expr:
+        """a^{[l]}_j in terms of the layer's z symbols."""
+        n = self.notation
+        activation = self.activation(layer)
+        if isinstance(activation, Softmax):
+            return activation.forward_vector([n.z(layer, i) for i in self.units(layer)])[j - 1]
+        return activation.apply(n.z(layer, j))
+
+    @cached_property
+    def outputs(self) -> list[sp.Symbol]:
+        return [self.notation.a(self.spec.depth, j) for j in self.units(self.spec.depth)]
+
+    @cached_property
+    def targets(self) -> list[sp.Symbol]:
+        return [self.notation.y(j) for j in self.units(self.spec.depth)]
+
+    @cached_property
+    def loss(self) -> sp.Expr:
+        """L(a^{[L]}, y) for one example."""
+        return self.spec.loss.total(self.outputs, self.targets)
+
+    # --- activation derivatives, in the unit's own symbols ---
+    def activation_derivative(self, layer: int, j: int) -> sp.Expr:
+        n = self.notation
+        return self.activation(layer).derivative_at(n.a(layer, j), n.z(layer, j))
+
+    # --- chain-rule factors ---
+    @cached_property
+    def loss_gradient(self) -> list[sp.Expr]:
+        """dL/da^{[L]}_j for each output unit."""
+        derivative = self.spec.loss.derivative
+        a, y = sp.Symbol("a"), sp.Symbol("y")
+        return [derivative.xreplace({a: aj, y: yj}) for aj, yj in zip(self.outputs, self.targets)]
+
+    def activation_jacobian(self, layer: int) -> sp.ImmutableMatrix:
+        """da^{[l]}/dz^{[l]}: diagonal for element-wise activations, full for softmax."""
+        n = self.notation
+        activation = self.activation(layer)
+        if isinstance(activation, Softmax):
+            return sp.ImmutableMatrix(activation.jacobian_in_output(
+                [n.a(layer, j) for j in self.units(layer)], [n.z(layer, j) for j in self.units(layer)]))
+        return sp.ImmutableMatrix(sp.diag(*[self.activation_derivative(layer, j) for j in self.units(layer)]))
+
+    def linear_jacobian(self, layer: int) -> sp.ImmutableMatrix:
+        """dz^{[l]}/da^{[l-1]}: entry (j, k) is the weight into j from k."""
+        n = self.notation
+        return sp.ImmutableMatrix([[n.w(layer, j, k) for k in self.units(layer - 1)] for j in self.units(layer)])
+
+    @cached_property
+    def _upstream(self) -> dict[int, tuple[ChainFactor, ...]]:
+        """Factors from L down to da^{[l]}/dz^{[l]} of the whole layer, shared by its parameters."""
+        depth = self.spec.depth
+        a_vec, z_vec = (lambda l: layer_symbol("a", l)), (lambda l: layer_symbol("z", l))
+        chain = (
+            ChainFactor(LOSS, a_vec(depth), _scalar_or_matrix(sp.ImmutableMatrix([self.loss_gradient]))),
+            ChainFactor(a_vec(depth), z_vec(depth), _scalar_or_matrix(self.activation_jacobian(depth))),
+        )
+        upstream = {depth: chain}
+        for layer in range(depth - 1, 0, -1):
+            chain = chain + (
+                ChainFactor(z_vec(layer + 1), a_vec(layer), _scalar_or_matrix(self.linear_jacobian(layer + 1))),
+                ChainFactor(a_vec(layer), z_vec(layer), _scalar_or_matrix(self.activation_jacobian(layer))),
+            )
+            upstream[layer] = chain
+        return upstream
+
+    def chain_factors(self, layer: int, j: int, source: int | None) -> tuple[ChainFactor, ...]:
+        """dL/da^{[L]}, da^{[L]}/dz^{[L]}, dz^{[L]}/da^{[L-1]}, ..., dz^{[l]}_j/d(parameter)."""
+        n = self.notation
+        depth = self.spec.depth
+        a_j, z_j = n.a(layer, j), n.z(layer, j)
+        parameter = n.b(layer, j) if source is None else n.w(layer, j, source)
+        local = ChainFactor(z_j, parameter, sp.Integer(1) if source is None else n.a(layer - 1, source))
+        if layer == depth:
+            if self.activation(depth).elementwise:
+                return (
+                    ChainFactor(LOSS, a_j, self.loss_gradient[j - 1]),
+                    ChainFactor(a_j, z_j, self.activation_derivative(depth, j)),
+                    local,
+                )
+            column = self.activation_jacobian(depth)[:, j - 1]
+            return (self._upstream[depth][0], ChainFactor(layer_symbol("a", depth), z_j, _scalar_or_matrix(column)), local)
+        above = self._upstream[layer + 1]
+        column = self.linear_jacobian(layer + 1)[:, j - 1]
+        return above + (
+            ChainFactor(layer_symbol("z", layer + 1), a_j, _scalar_or_matrix(column)),
+            ChainFactor(a_j, z_j, self.activation_derivative(layer, j)),
+            local,
+        )
+
+    # --- deltas, derived once and reused ---
+    @cached_property
+    def deltas(self) -> dict[int, list[Delta]]:
+        n = self.notation
+        depth = self.spec.depth
+        fused = fused_output_gradient(
+            self.activation(depth), self.spec.loss, self.outputs,
+            [n.z(depth, j) for j in self.units(depth)], self.targets,
+        )
+        deltas = {depth: [Delta(depth, j, n.delta(depth, j), fused[j - 1], fused[j - 1]) for j in self.units(depth)]}
+        for layer in range(depth - 1, 0, -1):
+            below = deltas[layer + 1]
+            row = []
+            for j in self.units(layer):
+                weights = [n.w(layer + 1, i.unit, j) for i in below]
+                recursion = self.activation_derivative(layer, j) * sum(w * d.symbol for w, d in zip(weights, below))
+                closed = self.activation_derivative(layer, j) * sp.factor_terms(
+                    sum(w * d.closed_form for w, d in zip(weights, below)))
+                row.append(Delta(layer, j, n.delta(layer, j), recursion, closed))
+            deltas[layer] = row
+        return deltas
+
+    # --- gradients ---
+    def gradient(self, layer: int, j: int, source: int | None = None) -> ParameterGradient:
+        """dL/dw^{[l]}_{j,source} (or dL/db^{[l]}_j when source is None) for one example."""
+        n = self.notation
+        delta = self.deltas[layer][j - 1]
+        upstream_input = sp.Integer(1) if source is None else n.a(layer - 1, source)
+        return ParameterGradient(
+            parameter=n.b(layer, j) if source is None else n.w(layer, j, source),
+            kind="bias" if source is None else "weight",
+            layer=layer,
+            unit=j,
+            source=source,
+            factors=self.chain_factors(layer, j, source),
+            delta_form=delta.symbol * upstream_input,
+            closed_form=delta.closed_form * upstream_input,
+        )
+
+    def parameters(self):
+        """(layer, j, k) for every parameter, in the course's order: W1, b1, W2, b2, ... row by row."""
+        n = self.notation
+        for layer in range(1, self.spec.depth + 1):
+            cells = [(j, k) for j in self.units(layer) for k in self.units(layer - 1)]
+            for row, column in sorted(n.weight_position(j, k) for j, k in cells):
+                j, k = (row, column) if self.spec.layout == "column" else (column, row)
+                yield layer, j, k
+            if self.spec.bias:
+                for j in self.units(layer):
+                    yield layer, j, None
+
+    def gradients(self) -> list[ParameterGradient]:
+        return [self.gradient(*p) for p in self.parameters()]
+
+    def representative_gradients(self) -> list[ParameterGradient]:
+        """One weight (and bias) per layer: what a sheet shows for networks too large to list."""
+        chosen = []
+        for layer in range(1, self.spec.depth + 1):
+            chosen.append(self.gradient(layer, 1, 1))
+            if self.spec.bias:
+                chosen.append(self.gradient(layer, 1, None))
+        return chosen
+
+    @property
+    def reduction_factor(self) -> sp.Expr:
+        """dJ/dtheta = factor * sum_i dL^{(i)}/dtheta: 1/m for the mean, 1 for the sum."""
+        return 1 / sp.Symbol("m") if self.spec.reduction == "mean" else sp.Integer(1)
+
+
+def _scalar_or_matrix(matrix: sp.ImmutableMatrix):
+    return matrix[0, 0] if matrix.shape == (1, 1) else matrix
+
+
+def derive_network(spec: NetworkSpec) -> NetworkDerivation:
+    return NetworkDerivation(spec)

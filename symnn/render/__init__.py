@@ -1,0 +1,1 @@
+"""Layout: Jinja environments, SymPy printers as filters, atomic file writing."""

@@ -1,0 +1,51 @@
+"""Jinja environments over the top-level templates/, strict about undefined names.
+
+Formulas reach templates as SymPy objects and are printed by the filters below, which call SymPy's
+printers; the templates themselves hold layout only.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .. import __version__
+from .printers import to_latex, to_sympy_string, to_text
+
+
+def templates_dir() -> Path:
+    """templates/ inside an installed wheel (symnn/templates), else the repository's top-level one."""
+    installed = Path(str(resources.files("symnn"))) / "templates"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def make_environment(names: dict | None = None, autoescape: bool = False) -> jinja2.Environment:
+    """An environment whose `tex`, `text` and `sympy` filters print in the given symbol names."""
+    names = names or {}
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=autoescape,
+    )
+    env.filters.update(FILTERS)
+    env.globals["version"] = __version__
+    env.filters.update({
+        "tex": lambda expression: to_latex(expression, names),
+        "text": lambda expression: to_text(expression, names),
+    })
+    return env
+
+
+FILTERS = {
+    "sympy": to_sympy_string,
+}
+
+
+def render(template: str, names: dict | None = None, **context) -> str:
+    return make_environment(names).get_template(template).render(**context)

@@ -1,0 +1,213 @@
+"""Read a formula typed by a person into SymPy without eval, exec, sympify or parse_expr.
+
+The text is parsed by Python's `ast` (which only builds a tree, it runs nothing), then every node is
+checked against a whitelist and turned into SymPy objects here. Limits on length, node count, nesting
+and the size of numeric powers keep hostile input (`9**9**9**9`, a megabyte of brackets) cheap.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from .errors import ParseError
+
+MAX_LENGTH = 2000
+MAX_NODES = 400
+MAX_DEPTH = 40
+MAX_POWER_BITS = 4096  # a numeric power whose value needs more bits than this is refused
+MAX_EXPONENT = 1000
+
+
+def _sigmoid(x):
+    return 1 / (1 + sp.exp(-x))
+
+
+# name -> (builder, allowed argument counts)
+FUNCTIONS: dict[str, tuple[Callable, tuple[int, ...]]] = {
+    "exp": (sp.exp, (1,)),
+    "log": (sp.log, (1, 2)),
+    "ln": (sp.log, (1,)),
+    "sqrt": (sp.sqrt, (1,)),
+    "abs": (sp.Abs, (1,)),
+    "Abs": (sp.Abs, (1,)),
+    "sin": (sp.sin, (1,)),
+    "cos": (sp.cos, (1,)),
+    "tan": (sp.tan, (1,)),
+    "sinh": (sp.sinh, (1,)),
+    "cosh": (sp.cosh, (1,)),
+    "tanh": (sp.tanh, (1,)),
+    "atan": (sp.atan, (1,)),
+    "arctan": (sp.atan, (1,)),
+    "asinh": (sp.asinh, (1,)),
+    "arcsinh": (sp.asinh, (1,)),
+    "erf": (sp.erf, (1,)),
+    "max": (sp.Max, (2,)),
+    "Max": (sp.Max, (2,)),
+    "maximum": (sp.Max, (2,)),
+    "min": (sp.Min, (2,)),
+    "Min": (sp.Min, (2,)),
+    "minimum": (sp.Min, (2,)),
+    "sigmoid": (_sigmoid, (1,)),
+}
+CONSTANTS = {"pi": sp.pi, "e": sp.E, "E": sp.E}
+MODULE_PREFIXES = {"np", "numpy", "math", "sp", "sympy"}
+
+
+@dataclass
+class FormulaReader:
+    """Turns text into a SymPy expression over the given variables only."""
+
+    variables: Mapping[str, sp.Basic]
+    functions: Mapping[str, tuple[Callable, tuple[int, ...]]] = field(default_factory=lambda: FUNCTIONS)
+    constants: Mapping[str, sp.Basic] = field(default_factory=lambda: CONSTANTS)
+    max_length: int = MAX_LENGTH
+
+    def read(self, text: str) -> sp.Expr:
+        tree = self._parse(text)
+        self._nodes = 0
+        return self._build(tree.body, depth=0)
+
+    def _parse(self, text) -> ast.Expression:
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ParseError("the formula is not valid UTF-8 text") from None
+        if not isinstance(text, str):
+            raise ParseError("the formula must be text")
+        if len(text) > self.max_length:
+            raise ParseError(f"the formula is {len(text)} characters long; the limit is {self.max_length}")
+        if not text.strip():
+            raise ParseError("the formula is empty")
+        depth = 0
+        for ch in text:  # refuse deep nesting before the parser's own recursion sees it
+            depth += ch in "([{"
+            depth -= ch in ")]}"
+            if depth > MAX_DEPTH:
+                raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
+        try:
+            return ast.parse(text.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            where = f" at column {exc.offset}" if getattr(exc, "offset", None) else ""
+            raise ParseError(f"cannot read {_short(text)!r}{where}: not a formula") from None
+
+    def _build(self, node: ast.AST, depth: int) -> sp.Expr:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise ParseError(f"the formula has more than {MAX_NODES} parts; the limit keeps checking fast")
+        if depth > MAX_DEPTH:
+            raise ParseError(f"the formula nests deeper than {MAX_DEPTH} levels")
+        method = getattr(self, "_build_" + type(node).__name__, None)
+        if method is None:
+            raise ParseError(f"{_describe(node)} is not allowed in a formula")
+        return method(node, depth + 1)
+
+    def _build_Constant(self, node: ast.Constant, depth):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParseError(f"the constant {value!r} is not a number")
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ParseError("the formula contains a number too large to use")
+            return sp.Rational(repr(value))  # exact decimal, so 0.5 is 1/2
+        if value.bit_length() > MAX_POWER_BITS:
+            raise ParseError("the formula contains a number too large to use")
+        return sp.Integer(value)
+
+    def _build_Name(self, node: ast.Name, depth):
+        if node.id in self.variables:
+            return self.variables[node.id]
+        if node.id in self.constants:
+            return self.constants[node.id]
+        if node.id in self.functions:
+            raise ParseError(f"{node.id} is a function; write {node.id}(...)")
+        allowed = ", ".join(sorted(self.variables)) or "none"
+        raise ParseError(f"unknown name {node.id!r} (variables allowed here: {allowed})")
+
+    def _build_UnaryOp(self, node: ast.UnaryOp, depth):
+        operand = self._build(node.operand, depth)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise ParseError(f"the operator {type(node.op).__name__} is not allowed in a formula")
+
+    def _build_BinOp(self, node: ast.BinOp, depth):
+        left = self._build(node.left, depth)
+        right = self._build(node.right, depth)
+        op = node.op
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult):
+            return left * right
+        if isinstance(op, ast.Div):
+            if right == 0:
+                raise ParseError("the formula divides by zero")
+            return left / right
+        if isinstance(op, (ast.Pow, ast.BitXor)):  # people write z^2 for a power
+            return safe_power(left, right)
+        raise ParseError(f"the operator {type(op).__name__} is not allowed in a formula")
+
+    def _build_Call(self, node: ast.Call, depth):
+        name = _function_name(node.func)
+        if name not in self.functions:
+            raise ParseError(f"unknown function {name!r} (known: {', '.join(sorted(self.functions))})")
+        if node.keywords:
+            raise ParseError(f"{name}() takes no keyword arguments here")
+        builder, arities = self.functions[name]
+        if len(node.args) not in arities:
+            raise ParseError(f"{name}() takes {' or '.join(map(str, arities))} argument(s), got {len(node.args)}")
+        args = [self._build(arg, depth) for arg in node.args]
+        return builder(*args)
+
+
+def safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """base**exponent, refusing numeric powers too large to evaluate (SymPy evaluates them eagerly)."""
+    if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+        raise ParseError(f"the exponent {exponent} is too large (limit {MAX_EXPONENT})")
+    if base.is_Number and exponent.is_Number and base not in (0, 1, -1):
+        bits = float(abs(exponent)) * math.log2(max(abs(float(base)), 1 / abs(float(base))))
+        if bits > MAX_POWER_BITS:
+            raise ParseError("the formula contains a power too large to compute")
+    return sp.Pow(base, exponent)
+
+
+def _function_name(func: ast.AST) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in MODULE_PREFIXES:
+        if func.attr.startswith("_"):
+            raise ParseError("attribute names starting with _ are not allowed")
+        return func.attr
+    raise ParseError(f"{_describe(func)} cannot be called in a formula")
+
+
+def _describe(node: ast.AST) -> str:
+    kinds = {
+        "Attribute": "attribute access",
+        "Lambda": "a lambda",
+        "Subscript": "indexing",
+        "Compare": "a comparison",
+        "BoolOp": "a boolean operator",
+        "IfExp": "an if-expression",
+        "ListComp": "a comprehension",
+        "GeneratorExp": "a comprehension",
+        "NamedExpr": "an assignment",
+        "JoinedStr": "an f-string",
+    }
+    return kinds.get(type(node).__name__, f"a {type(node).__name__} expression")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:
+    """Parse `text` into a SymPy expression over `variables` (name -> symbol). Raises ParseError."""
+    return FormulaReader(variables, **options).read(text)

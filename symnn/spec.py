@@ -1,0 +1,206 @@
+"""What to derive: a network's sizes, activations, loss, layout, bias and reduction, validated.
+
+Specs come from a sizes string with options (`2-4-1 --act tanh,sigmoid --loss bce`) or a TOML file.
+Every problem raises SpecError with one sentence that names it.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SpecError
+from .rules.activations import Activation, Softmax, activation_from_text
+from .rules.losses import Loss, loss_from_text
+
+LAYOUTS = ("column", "row")
+REDUCTIONS = ("mean", "sum")
+MAX_UNITS = 100_000
+DEFAULT_SIZES = "2-2-1"
+SPEC_KEYS = {"sizes", "activations", "loss", "layout", "bias", "reduction"}
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    sizes: tuple[int, ...]  # n_x, n^{[1]}, ..., n^{[L]}
+    activations: tuple[Activation | Softmax, ...]  # g^{[1]} ... g^{[L]}
+    loss: Loss
+    layout: str = "column"
+    bias: bool = True
+    reduction: str = "mean"
+
+    @property
+    def depth(self) -> int:
+        """L, the number of layers with weights."""
+        return len(self.sizes) - 1
+
+    @property
+    def n_inputs(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
+
+    @property
+    def parameter_count(self) -> int:
+        return sum(n * (m + self.bias) for m, n in zip(self.sizes, self.sizes[1:]))
+
+    def command_line(self) -> str:
+        """The spec written as CLI arguments; parsing it back gives an equal spec."""
+        parts = ["-".join(map(str, self.sizes)), "--act", ",".join(_quote(a.spec_text) for a in self.activations)]
+        parts += ["--loss", self.loss.name, "--layout", self.layout, "--reduction", self.reduction]
+        if not self.bias:
+            parts.append("--no-bias")
+        return " ".join(parts)
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe name, e.g. 2-2-1_sigmoid-sigmoid_bce."""
+        acts = "-".join(re.sub(r"[^A-Za-z0-9.]+", "", a.spec_text)[:16] or "custom" for a in self.activations)
+        extras = ("" if self.layout == "column" else "_row") + ("" if self.bias else "_nobias")
+        extras += "" if self.reduction == "mean" else "_sum"
+        return f"{'-'.join(map(str, self.sizes))}_{acts}_{self.loss.name}{extras}"
+
+
+def _quote(text: str) -> str:
+    return text if re.fullmatch(r"[\w.()]+", text) else "'" + text.replace("'", "") + "'"
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    cleaned = text.strip()
+    if not re.fullmatch(r"\d+(\s*[-x,]\s*\d+)+", cleaned):
+        raise SpecError(f"network sizes {text!r} are not like 2-3-1 (input size, then each layer's units)")
+    sizes = tuple(int(s) for s in re.split(r"\s*[-x,]\s*", cleaned))
+    for index, size in enumerate(sizes):
+        if size == 0:
+            what = "the input" if index == 0 else f"layer {index}"
+            raise SpecError(f"{what} has size 0; every layer needs at least one unit")
+        if size > MAX_UNITS:
+            raise SpecError(f"layer {index} has {size} units; the limit is {MAX_UNITS}")
+    return sizes
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside brackets, so max(0, z) stays one activation."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts]
+
+
+def expand_activations(names: list[str], depth: int) -> list[str]:
+    """One name for every layer, 'hidden,output' for deeper nets, or one per layer."""
+    if any(not n for n in names):
+        raise SpecError("an activation in the list is empty")
+    if len(names) == depth:
+        return names
+    if len(names) == 1:
+        return names * depth
+    if len(names) == 2 and depth > 2:
+        return [names[0]] * (depth - 1) + [names[1]]
+    raise SpecError(f"{len(names)} activations given for {depth} layers; give one per layer, one for all, or hidden,output")
+
+
+def build_spec(
+    sizes: str | tuple[int, ...] = DEFAULT_SIZES,
+    act: str | list[str] | None = None,
+    loss: str | None = None,
+    layout: str = "column",
+    bias: bool = True,
+    reduction: str = "mean",
+) -> NetworkSpec:
+    sizes = parse_sizes(sizes) if isinstance(sizes, str) else tuple(sizes)
+    if len(sizes) < 2:
+        raise SpecError("a network needs an input size and at least one layer, like 2-1")
+    depth = len(sizes) - 1
+    if act is None:
+        names = ["sigmoid"] * depth
+        if loss is not None and loss_from_text(loss).name == "half_se":
+            names[-1] = "linear"
+        if loss is not None and loss_from_text(loss).name == "cce":
+            names[-1] = "softmax"
+    else:
+        names = split_top_level(act) if isinstance(act, str) else list(act)
+        names = expand_activations(names, depth)
+    activations = tuple(activation_from_text(n) for n in names)
+    loss_rule = loss_from_text(loss) if loss is not None else _default_loss(activations[-1])
+    if layout not in LAYOUTS:
+        raise SpecError(f"layout must be column or row, got {layout!r}")
+    if reduction not in REDUCTIONS:
+        raise SpecError(f"reduction must be mean or sum, got {reduction!r}")
+    spec = NetworkSpec(sizes, activations, loss_rule, layout, bool(bias), reduction)
+    validate(spec)
+    return spec
+
+
+def _default_loss(output: Activation | Softmax) -> Loss:
+    if isinstance(output, Softmax):
+        return loss_from_text("cce")
+    if output.name == "sigmoid":
+        return loss_from_text("bce")
+    return loss_from_text("half_se")
+
+
+def validate(spec: NetworkSpec) -> None:
+    for layer, activation in enumerate(spec.activations, start=1):
+        if isinstance(activation, Softmax) and layer != spec.depth:
+            raise SpecError(f"softmax is only allowed on the output layer, not layer {layer}")
+    output = spec.activations[-1]
+    if isinstance(output, Softmax) and spec.n_outputs < 2:
+        raise SpecError(f"softmax needs at least 2 output units (layer {spec.depth} has 1); use sigmoid for one unit")
+    if spec.loss.needs_one_hot and spec.n_outputs < 2:
+        raise SpecError("categorical cross-entropy needs at least 2 output units; use bce for one unit")
+    if spec.loss.needs_unit_interval and not output.custom and output.name not in ("sigmoid", "softmax"):
+        raise SpecError(
+            f"{spec.loss.title} needs outputs in (0, 1), which the {output.name} output layer does not guarantee; "
+            "use sigmoid or softmax on the output layer"
+        )
+
+
+def load_spec_file(path: str | Path, **overrides) -> NetworkSpec:
+    """A TOML spec file; options given on the command line override its values."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"spec file {str(path)!r} not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SpecError(f"spec file {str(path)!r} is not valid TOML: {exc}") from None
+    unknown = set(data) - SPEC_KEYS
+    if unknown:
+        raise SpecError(f"spec file {str(path)!r} has unknown keys: {', '.join(sorted(unknown))} (known: {', '.join(sorted(SPEC_KEYS))})")
+    if "sizes" not in data:
+        raise SpecError(f"spec file {str(path)!r} has no sizes (e.g. sizes = [2, 3, 1])")
+    values = dict(data)
+    if isinstance(values["sizes"], list):
+        if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in values["sizes"]):
+            raise SpecError("sizes in the spec file must be a list of whole numbers")
+        values["sizes"] = "-".join(map(str, values["sizes"]))
+    if "activations" in values:
+        acts = values.pop("activations")
+        values["act"] = acts if isinstance(acts, list) else str(acts)
+    for key, expected in (("bias", bool), ("loss", str), ("layout", str), ("reduction", str), ("sizes", str)):
+        if key in values and not isinstance(values[key], expected):
+            raise SpecError(f"{key} in the spec file must be {'true or false' if expected is bool else 'text'}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return build_spec(**values)
+
+
+def looks_like_file(text: str) -> bool:
+    return text.endswith(".toml") or "/" in text or Path(text).is_file()
+
+
+def parse_spec(text: str = DEFAULT_SIZES, **options) -> NetworkSpec:
+    """A sizes string or a TOML path, with options (act, loss, layout, bias, reduction)."""
+    if looks_like_file(text):
+        return load_spec_file(text, **options)
+    return build_spec(text, **{k: v for k, v in options.items() if v is not None})
