@@ -1,0 +1,23 @@
+"""Arguments and exit codes shared by the commands."""
+from __future__ import annotations
+
+import argparse
+
+EXIT_OK, EXIT_WRONG, EXIT_USAGE = 0, 1, 2
+
+
+def add_spec_arguments(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    parser.add_argument("spec", nargs="?" if optional else None, default="2-2-1" if optional else None,
+                        help="sizes like 2-3-1 (inputs, then each layer's units) or a TOML spec file")
+    parser.add_argument("--act", help="activations: one for all layers, hidden,output, or one per layer "
+                        "(sigmoid, tanh, relu, leaky_relu(0.01), linear, softmax, or an expression in z)")
+    parser.add_argument("--loss", help="bce (binary log loss), half_se (half squared error), cce (categorical cross-entropy)")
+    parser.add_argument("--layout", choices=["column", "row"], help="column: X is (n_x, m) [default]; row: X is (m, n_x)")
+    parser.add_argument("--bias", dest="bias", action="store_true", default=None, help="use biases [default]")
+    parser.add_argument("--no-bias", dest="bias", action="store_false", help="no biases")
+    parser.add_argument("--reduction", choices=["mean", "sum"], help="cost over m examples: mean [default] or sum")
+
+
+def spec_options(args) -> dict:
+    """The spec options of parsed arguments, as keyword arguments for the API."""
+    return {"act": args.act, "loss": args.loss, "layout": args.layout, "bias": args.bias, "reduction": args.reduction}
