@@ -44,7 +44,7 @@ def _name(derivation, parameter) -> str:
     return (n.b(layer, j) if k is None else n.w(layer, j, k)).name
 
 
-def derivation_text(derivation: NetworkDerivation, gradients) -> str:
+def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = False) -> str:
     deltas = [d for layer in sorted(derivation.deltas) for d in derivation.deltas[layer]]
     return render(
         "text/derive.txt.jinja",
@@ -57,6 +57,7 @@ def derivation_text(derivation: NetworkDerivation, gradients) -> str:
         gradients=gradients,
         shown_count=len(gradients),
         total_count=derivation.spec.parameter_count,
+        chosen=chosen,
     )
 
 

@@ -24,5 +24,5 @@ def run(args) -> int:
 
         sys.stdout.write(derivation_json(derivation, gradients))
     else:
-        sys.stdout.write(api.derivation_text(derivation, gradients))
+        sys.stdout.write(api.derivation_text(derivation, gradients, chosen=bool(args.param)))
     return EXIT_OK
