@@ -201,9 +201,9 @@ def make_train_step(parameters, m):
     dZ1 = np.empty((3, m), dtype)
     dW1 = np.empty((3, 2), dtype)
     db1 = np.empty((3, 1), dtype)
-    A1 = Z1  # computed in place: nothing reads Z1 afterwards
-    A2 = Z2  # computed in place: nothing reads Z2 afterwards
-    A3 = Z3  # computed in place: nothing reads Z3 afterwards
+    A1 = Z1  # nothing reads Z1 afterwards
+    A2 = Z2  # nothing reads Z2 afterwards
+    A3 = Z3  # nothing reads Z3 afterwards
 
     def train_step(X, Y, learning_rate=1.2):
         scale = learning_rate / m

@@ -174,7 +174,6 @@ def make_train_step(parameters, m):
     multiply = np.multiply
     subtract = np.subtract
     Z1 = np.empty((m, 128), dtype)
-    A1 = np.empty((m, 128), dtype)
     Z2 = np.empty((m, 10), dtype)
     peak2 = np.empty((m, 1), dtype)
     total2 = np.empty((m, 1), dtype)
@@ -186,15 +185,16 @@ def make_train_step(parameters, m):
     mask1 = np.empty((m, 128), bool)
     dW1 = np.empty((784, 128), dtype)
     db1 = np.empty((1, 128), dtype)
-    A2 = Z2  # computed in place: nothing reads Z2 afterwards
+    A1 = Z1  # g'(A1) = g'(Z1), proved by SymPy, so Z1 may hold A1
+    A2 = Z2  # nothing reads Z2 afterwards
 
     def train_step(X, Y, learning_rate=1.2):
         scale = learning_rate / m
         # Z^[1] = X W^[1] + 1 b^[1]
         matmul(X, W1, out=Z1)
         add(Z1, b1, out=Z1)
-        # A^[1] = (Z^[1] if Z^[1] > 0 else 0)
-        maximum(Z1, 0, out=A1)
+        # A^[1] = (Z^[1] if Z^[1] > 0 else 0), in place in Z1
+        maximum(Z1, 0, out=Z1)
         # Z^[2] = A^[1] W^[2] + 1 b^[2]
         matmul(A1, W2, out=Z2)
         add(Z2, b2, out=Z2)
@@ -217,7 +217,7 @@ def make_train_step(parameters, m):
         subtract(W2, dW2, out=W2)
         # b^[2] := b^[2] - learning_rate db^[2]
         subtract(b2, db2, out=b2)
-        # dZ^[1] = dA^[1] ∘ (1 if Z^[1] > 0 else 0)
+        # dZ^[1] = dA^[1] ∘ (1 if Z^[1] > 0 else 0) (Z1 holds A1: the same condition)
         greater(Z1, 0, out=mask1)
         multiply(dA1, mask1, out=dZ1)
         # dW^[1] = 1/m Xᵀ dZ^[1] (the scale is already in dZ)

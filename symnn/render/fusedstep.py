@@ -4,7 +4,8 @@ Python overhead decides small networks and memory traffic decides large ones, so
 - preallocates every array (Z, A, dZ, dA, dW, db, scratch, boolean masks) once per batch size m;
 - calls each ufunc once with `out=` (`inplace.InPlaceEmitter`), the ufuncs bound to local names
   (`matmul(W1, X, out=Z1)`: no attribute lookups per call);
-- computes an activation into its Z buffer when no later equation reads Z (A1 is then Z1);
+- computes an activation into its Z buffer when no later equation reads Z, or when the only reader is
+  g'(Z) and SymPy proves g'(g(z)) = g'(z) (relu: A1 > 0 exactly where Z1 > 0); A1 is then Z1;
 - folds learning_rate/m into dZ^{[L]} once: everything after it is linear in dZ^{[L]}, so dW and db
   arrive scaled and the updates are plain subtractions;
 - updates W^{[l]} only after dA^{[l-1]} = W^{[l]T} dZ^{[l]} has used it.
@@ -16,11 +17,14 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..derive.matrix import M, MatrixEquation
-from ..derive.matrixnodes import UnitSoftmax
+from ..derive.matrix import M, Z_VAR, MatrixEquation
+from ..derive.matrixnodes import Elementwise, UnitSoftmax
+from ..errors import LimitExceeded
+from ..limits import time_limit
 from .inplace import InPlaceEmitter
 from .numpy_printer import entrywise_formula
 
+SECONDS = 5.0
 SCALE = sp.Symbol("scale")  # learning_rate / m (learning_rate for a summed cost), folded into dZ^{[L]}
 
 
@@ -34,7 +38,7 @@ class Line:
 class FusedStep:
     lines: list = field(default_factory=list)
     buffers: dict = field(default_factory=dict)  # name -> (shape code, dtype code)
-    aliases: list = field(default_factory=list)  # (name, the buffer it shares)
+    aliases: list = field(default_factory=list)  # (name, the buffer it shares, why that is safe)
     ufuncs: dict = field(default_factory=dict)  # local name -> NumPy attribute
 
 
@@ -44,6 +48,34 @@ class FusedStepWriter:
         self.derivation = writer.derivation
         self.step = FusedStep()
         self.read_later = self._names_read_by_backward()
+        self.overwritten: dict[int, str] = {}  # layer -> why A may overwrite Z
+
+    def z_survives_activation(self, layer: int) -> bool:
+        """Whether A^{[l]} may overwrite Z^{[l]}: true when nothing later reads Z, or when the only
+        reader is g'(Z) with g'(g(z)) = g'(z), proved by SymPy (relu: a > 0 exactly when z > 0)."""
+        z_name = f"Z{layer}"
+        if z_name not in self.read_later:
+            self.overwritten[layer] = f"nothing reads {z_name} afterwards"
+            return True
+        readers = [e for e in self.derivation.of_kind("backward")
+                   if z_name in {s.name for s in e.rhs.atoms(sp.MatrixSymbol)}]
+        if [e.name for e in readers] != [f"dZ{layer}"]:
+            return False
+        nodes = [n for n in readers[0].rhs.atoms(Elementwise) if any(getattr(m, "name", "") == z_name for m in n.matrices)]
+        forward = self.w.spec.activations[layer - 1]
+        if len(nodes) != 1 or len(nodes[0].matrices) != 1 or not forward.elementwise:
+            return False
+        derivative = nodes[0].function
+        variable = derivative.variables[0]
+        try:
+            with time_limit(SECONDS, "checking g'(g(z)) = g'(z)"):
+                after = derivative.expr.xreplace({variable: forward.forward.xreplace({Z_VAR: variable})})
+                same = sp.piecewise_fold(after - derivative.expr) == 0 or sp.simplify(after - derivative.expr) == 0
+        except (LimitExceeded, ValueError, TypeError):
+            return False
+        if same:
+            self.overwritten[layer] = f"g'(A{layer}) = g'({z_name}), proved by SymPy, so {z_name} may hold A{layer}"
+        return same
 
     def _names_read_by_backward(self) -> set[str]:
         found = set()
@@ -94,9 +126,9 @@ class FusedStepWriter:
     def activation(self, equation: MatrixEquation) -> None:
         name, layer, z = equation.name, equation.layer, f"Z{equation.layer}"
         if equation.rhs == self.derivation.equation(z).target:  # linear: A is Z
-            self.step.aliases.append((name, z))
+            self.step.aliases.append((name, z, "a linear activation: A is Z"))
             return
-        in_place = z not in self.read_later
+        in_place = self.z_survives_activation(layer)
         if isinstance(equation.rhs, UnitSoftmax):
             out = z if in_place else self.buffer(name, equation.shape)
             axis = equation.rhs.axis
@@ -113,12 +145,14 @@ class FusedStepWriter:
             statements = self.emit(equation, formula, "__probe__")
             reads_z = [bool(re.search(rf"\b{z}\b", s)) for s in statements]
             in_place = in_place and not any(reads_z[1:])  # Z is consumed by the first ufunc only
+            if not in_place:
+                self.overwritten.pop(layer, None)
             out = z if in_place else self.buffer(name, equation.shape)
             statements = self.emit(equation, formula, out)
             for i, statement in enumerate(statements):
                 self.add(statement, self.comment(equation, f", in place in {z}" if in_place else "") if i == 0 else "")
         if in_place:
-            self.step.aliases.append((name, z))
+            self.step.aliases.append((name, z, self.overwritten[layer]))
 
     def output_gradient(self, equation: MatrixEquation) -> None:
         """dA^{[L]} when SymPy did not fuse it away: from the clipped outputs for a log loss."""
@@ -141,6 +175,8 @@ class FusedStepWriter:
             self.add(f"{name}[...] = {self.w.code(equation.rhs)}{' * scale' if first else ''}", self.comment(equation, note))
             return
         formula = SCALE * formula if first else sp.piecewise_fold(formula)
+        if f"Z{equation.layer}" in {s.name for s in equation.rhs.atoms(sp.MatrixSymbol)} and equation.layer in self.overwritten:
+            note += f" (Z{equation.layer} holds A{equation.layer}: the same condition)"
         for i, statement in enumerate(self.emit(equation, formula, name)):
             self.add(statement, self.comment(equation, note) if i == 0 else "")
 
