@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -249,8 +250,8 @@ def data(spec, m, dtype, rng):
 def measure(contenders: dict, repeats: int, budget: float) -> dict:
     """Seconds per step: the best of many short interleaved batches (timeit's rule: other load on a
     shared machine only ever adds time). Each round runs every contender once for about 5 ms (one
-    call for slow steps), so slow phases of the machine hit them alike; rounds continue until each
-    contender has had `budget` seconds, and at least `repeats` rounds."""
+    call for slow steps), in a shuffled order, so slow phases of the machine hit them alike; rounds
+    continue until each contender has had `budget` seconds, and at least `repeats` rounds."""
     calls, once = {}, {}
     for name, (step, args) in contenders.items():
         step(*args)  # warm up (and compile, for jax)
@@ -260,8 +261,15 @@ def measure(contenders: dict, repeats: int, budget: float) -> dict:
         calls[name] = max(1, int(0.005 / once[name]))
     rounds = max(repeats, int(budget / max(once[n] * calls[n] for n in contenders)))
     best = {name: float("inf") for name in contenders}
+    names = list(contenders)
+    order = random.Random(0)
     for _ in range(rounds):
-        for name, (step, args) in contenders.items():
+        # a fresh order each round: whoever runs right after another NumPy contender finds X and Y
+        # warm in the cache, and whoever runs right after JAX or PyTorch may meet their threads
+        # still winding down; those effects must not always fall on the same contender
+        order.shuffle(names)
+        for name in names:
+            step, args = contenders[name]
             n = calls[name]
             start = time.perf_counter()
             for _ in range(n):

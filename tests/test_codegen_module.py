@@ -181,3 +181,16 @@ def test_stdout_and_file_are_the_same_module(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert printed == module_source(parse_spec("2-3-3-1"))
     compile(printed, "module", "exec")
+
+
+def test_the_course_functions_read_like_the_lecture_notes():
+    """Seeds 000 and 003: dZ2 = A2 - Y, dW2 = 1/m dZ2 A1^T, db2 = 1/m np.sum(dZ2, axis=1, keepdims=True),
+    dZ1 = W2^T dZ2 * (1 - A1^2) for tanh; one line each, with the equation as a comment."""
+    source = module_source(PLANAR)
+    backward = source.split("def backward_propagation")[1].split("def update_parameters")[0]
+    for line in ["dZ2 = A2 - Y", "dW2 = (dZ2 @ A1.T) / m", "db2 = np.sum(dZ2, axis=1, keepdims=True) / m",
+                 "dA1 = W2.T @ dZ2", "dZ1 = dA1*(1 - A1**2)", "dW1 = (dZ1 @ X.T) / m"]:
+        assert f"    {line}\n" in backward
+    assert "    # dW^[2] = 1/m dZ^[2] A^[1]ᵀ\n    dW2 = " in backward
+    forward = source.split("def forward_propagation")[1].split("def compute_cost")[0]
+    assert "    Z1 = W1 @ X + b1\n" in forward and "    A1 = np.tanh(Z1)\n" in forward

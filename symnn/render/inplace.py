@@ -19,9 +19,8 @@ from .numpy_printer import CourseNumPyPrinter, _is_relu
 
 UFUNCS = {
     sp.exp: "exp", sp.log: "log", sp.tanh: "tanh", sp.sinh: "sinh", sp.cosh: "cosh", sp.sin: "sin",
-    sp.cos: "cos", sp.tan: "tan", sp.atan: "arctan", sp.asinh: "arcsinh", sp.Abs: "absolute",
+    sp.cos: "cos", sp.tan: "tan", sp.atan: "arctan", sp.asinh: "arcsinh", sp.Abs: "absolute", sp.sign: "sign",
 }
-
 
 COMPARISONS = {">": "greater", ">=": "greater_equal", "<": "less", "<=": "less_equal"}
 
