@@ -91,7 +91,7 @@ def backward_propagation(parameters, cache, X, Y):
     A2 = cache["A2"]
 
     # layer 2
-    # SymPy fused dL/dA ∘ g'(.) = ((1 - Y)/(1 - A^[2]) - Y/A^[2]) ∘ (A^[2]*(1 - A^[2])) into this
+    # SymPy simplified dL/dA ∘ g'(.) = ((1 - Y)/(1 - A^[2]) - Y/A^[2]) ∘ (A^[2]*(1 - A^[2])) to the line below
     # dZ^[2] = A^[2] - Y
     dZ2 = A2 - Y
     # dW^[2] = 1/m dZ^[2] A^[1]ᵀ

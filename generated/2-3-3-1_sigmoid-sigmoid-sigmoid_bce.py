@@ -101,7 +101,7 @@ def backward_propagation(parameters, cache, X, Y):
     A3 = cache["A3"]
 
     # layer 3
-    # SymPy fused dL/dA ∘ g'(.) = ((1 - Y)/(1 - A^[3]) - Y/A^[3]) ∘ (A^[3]*(1 - A^[3])) into this
+    # SymPy simplified dL/dA ∘ g'(.) = ((1 - Y)/(1 - A^[3]) - Y/A^[3]) ∘ (A^[3]*(1 - A^[3])) to the line below
     # dZ^[3] = A^[3] - Y
     dZ3 = A3 - Y
     # dW^[3] = 1/m dZ^[3] A^[2]ᵀ

@@ -99,7 +99,7 @@ def backward_propagation(parameters, cache, X, Y):
     A2 = cache["A2"]
 
     # layer 2
-    # SymPy fused dL/dA ∘ g'(.) = A^[2] ∘ (-Y/A^[2] - (A^[2] ∘ (-Y/A^[2])) 1 1ᵀ) into this
+    # SymPy simplified dL/dA ∘ g'(.) = A^[2] ∘ (-Y/A^[2] - (A^[2] ∘ (-Y/A^[2])) 1 1ᵀ) to the line below
     # dZ^[2] = A^[2] - Y
     dZ2 = A2 - Y
     # dW^[2] = 1/m A^[1]ᵀ dZ^[2]

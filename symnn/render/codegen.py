@@ -86,7 +86,7 @@ class ModuleWriter:
             return ""
         gradient, product = self.derivation.unfused_output
         expanded = product.rhs.xreplace({gradient.target: gradient.rhs})
-        return f"SymPy fused dL/dA ∘ g'(.) = {self.text(expanded)} into this"
+        return f"SymPy simplified dL/dA ∘ g'(.) = {self.text(expanded)} to the line below"
 
     def needs_safe_output_in_backward(self) -> bool:
         return self.clip and not self.derivation.output_fused
