@@ -75,7 +75,8 @@ class SheetBuilder:
         return tuple(broken_lines(self.show(expression), self.names))
 
     def equation(self, lhs, *sides) -> Equation:
-        return Equation(self.tex(lhs), _distinct(tuple(self.lines(side) for side in sides)))
+        printed = self.tex(lhs)
+        return Equation(printed, _distinct(tuple(self.lines(side) for side in sides), printed))
 
     def factor(self, expression) -> str:
         """One chain-rule factor, bracketed when it is a sum so that a product of factors reads right."""
@@ -169,7 +170,7 @@ class SheetBuilder:
             {"source": columns[l - 1][0]["id"], "target": columns[l][0]["id"], "label": self.tex(self.notation.w(l, 1, 1))}
             for l in range(1, depth + 1)
         ]
-        bottom = min(node["y"] for node in nodes) - 1.0
+        bottom = min(node["y"] for node in nodes) - 0.6
         captions = [{"x": column[0]["x"], "y": round(bottom, 2), "layer": layer} for layer, column in enumerate(columns)]
         return {"nodes": nodes, "edges": edges, "weights": first_weights, "captions": captions}
 
@@ -256,15 +257,16 @@ class SheetBuilder:
         worked = activation_steps(activation)
         g = worked.function
         prime = sp.Derivative(g, z)
-        steps = [{"rule": s.rule, "lhs": self.tex(g if s.rule == "definition" else prime), "rhs": self.lines(s.expression)}
-                 for s in worked.steps]
+        steps = [{"rule": s.rule, "lhs": self.tex(prime), "rhs": self.lines(s.expression)}
+                 for s in worked.steps if s.rule != "definition"]
+        definitions = [s.expression for s in worked.steps if s.rule == "definition"]
         output = None
         if worked.in_output is not None and worked.in_output.has(a):
             output = {"through_g": self.tex(worked.in_output.xreplace({a: g})), "in_a": self.tex(worked.in_output)}
             steps = [s for s in steps if s["rule"] != "output"]
         return {
             "softmax": False,
-            "definition": self.equation(g, activation.forward),
+            "definition": self.equation(g, activation.forward, *definitions),
             "prime": self.tex(prime),
             "steps": steps,
             "output": output,
@@ -354,11 +356,11 @@ class SheetBuilder:
         }
 
 
-def _distinct(sides: tuple) -> tuple:
-    """Drop a right-hand side that repeats the one before it (x_1 = x_1 says nothing)."""
+def _distinct(sides: tuple, lhs: str | None = None) -> tuple:
+    """Drop a right-hand side that repeats the one before it, or the left side (x_1 = x_1 says nothing)."""
     kept = []
     for side in sides:
-        if not kept or kept[-1] != side:
+        if side != (lhs,) and (not kept or kept[-1] != side):
             kept.append(side)
     return tuple(kept)
 
@@ -378,3 +380,46 @@ def render_sheet(derivation: NetworkDerivation, fmt: str = "tex", lang: str = "e
     env = make_environment(builder.names)
     env.filters["texttt"] = texttt
     return env.get_template(TEMPLATES[fmt]).render(**builder.context())
+
+
+def parse_formats(formats) -> tuple[str, ...]:
+    """`tex,md,pdf` (or a list) checked, in a fixed order."""
+    chosen = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
+    unknown = sorted(set(chosen) - {"tex", "md", "pdf"})
+    if unknown or not chosen:
+        raise SpecError(f"sheet formats are tex, md and pdf (comma-separated), got {','.join(unknown) or 'nothing'}")
+    return tuple(f for f in ("tex", "md", "pdf") if f in chosen)
+
+
+def sheet_paths(derivation: NetworkDerivation, out, lang: str) -> dict:
+    from pathlib import Path
+
+    stem = Path(out) / f"{derivation.spec.slug}.sheet.{lang}"
+    return {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in ("tex", "md", "pdf")}
+
+
+def write_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"), lang: str = "en",
+                 force: bool = False) -> tuple[list, str | None]:
+    """Write the sheet in each format; returns (paths written, why no PDF was made or None).
+
+    A PDF needs the .tex, so asking for pdf writes the .tex beside it; without a LaTeX engine the
+    .tex and .md are still written and the note says how to get the PDF.
+    """
+    from .files import write_atomic
+    from .pdf import HOW_TO_GET_PDF, compile_pdf, engine
+
+    formats = parse_formats(formats)
+    prose(lang)  # an unknown language fails before anything is written
+    paths = sheet_paths(derivation, out, lang)
+    written, note = [], None
+    tex = render_sheet(derivation, "tex", lang) if {"tex", "pdf"} & set(formats) else None
+    if tex is not None:
+        written.append(write_atomic(paths["tex"], tex, force=force))
+    if "md" in formats:
+        written.append(write_atomic(paths["md"], render_sheet(derivation, "md", lang), force=force))
+    if "pdf" in formats:
+        if engine() is None:
+            note = HOW_TO_GET_PDF
+        else:
+            written.append(compile_pdf(tex, paths["pdf"], force=force))
+    return written, note
