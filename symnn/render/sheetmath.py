@@ -13,6 +13,7 @@ import re
 
 import sympy as sp
 
+from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
 from .printers import CourseLatexPrinter
@@ -32,14 +33,66 @@ class ChainProduct(sp.Expr):
         return sp.Mul(*[arg.doit(**hints) for arg in self.args])
 
 
+class Applied(MatrixExpr):
+    """A function applied entry by entry to a matrix, shown by its name: Applied(Symbol(r"\\sigma"), Z)."""
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+
 class Update(sp.Expr):
     """A gradient-descent assignment: Update(theta, step) prints as theta <- theta - step."""
 
 
 class SheetLatexPrinter(CourseLatexPrinter):
+    def _print_Applied(self, expr):
+        name, matrix = expr.args
+        return rf"{name.name}\left({self._print(matrix)}\right)"
+
     def _print_Update(self, expr):
         target, step = (self._print(arg) for arg in expr.args)
         return rf"{target} \leftarrow {target} - {step}"
+
+    # --- matrix products: brackets where an operand is itself a sum or a Hadamard product ---
+    def _matrix_operand(self, arg) -> str:
+        printed = self._print(arg)
+        compound = isinstance(arg, (sp.MatAdd, sp.Add, sp.HadamardProduct)) or (
+            type(arg).__name__ == "Elementwise" and isinstance(arg.function.expr, (sp.Add, sp.Mul)))
+        return rf"\left({printed}\right)" if compound else printed
+
+    def _print_MatMul(self, expr):
+        args = list(expr.args)
+        sign = ""
+        if args and args[0] == -1:
+            sign, args = "-", args[1:]
+        return sign + " ".join(self._matrix_operand(arg) for arg in args)
+
+    def _print_HadamardProduct(self, expr):
+        return r" \circ ".join(self._matrix_operand(arg) for arg in expr.args)
+
+    # --- the matrix-form nodes of derive/matrixnodes.py ---
+    def _print_Elementwise(self, expr):
+        """The scalar rule written over the matrices, entry by entry (products as Hadamard products)."""
+        stand_ins = {v: sp.Dummy(f"M{i}") for i, v in enumerate(expr.function.variables)}
+        names = dict(self._settings["symbol_names"])
+        names.update({stand_ins[v]: self._print(m) for v, m in zip(expr.function.variables, expr.matrices)})
+        body = expr.function.expr.xreplace(stand_ins)
+        return EntrywisePrinter({"symbol_names": names}).doprint(body)
+
+    def _print_UnitSoftmax(self, expr):
+        return rf"\operatorname{{softmax}}\left({self._print(expr.matrix)}\right)"
+
+    def _print_SumEntries(self, expr):
+        return rf"\sum_{{i,j}} \left({self._print(expr.matrix)}\right)_{{ij}}"
+
+    def _print_OneMatrix(self, expr):
+        rows, columns = expr.shape
+        if columns == 1:
+            return rf"\mathbf{{1}}_{{{self._print(rows)}}}"
+        if rows == 1:
+            return rf"\mathbf{{1}}_{{{self._print(columns)}}}^{{T}}"
+        return rf"\mathbf{{1}}_{{{self._print(rows)} \times {self._print(columns)}}}"
 
     def _print_Indexed(self, expr):
         """w^{[l]}_{jk} rather than {w^{[l]}}_{j,k}: the course writes indices under the layer tag."""
@@ -71,6 +124,22 @@ class SheetLatexPrinter(CourseLatexPrinter):
         order = "" if count == 1 else f"^{{{count}}}"
         body = self.parenthesize(expr.expr, PRECEDENCE["Mul"], strict=True)
         return rf"\frac{{d{order}}}{{d{self._print(variable)}{order}}} {body}"
+
+
+class EntrywisePrinter(SheetLatexPrinter):
+    """The body of an entry-by-entry formula over matrices: products are Hadamard products."""
+
+    def _print_Mul(self, expr):
+        numerator, denominator = sp.fraction(expr)
+        if denominator != 1:
+            return super()._print_Mul(expr)
+        coefficient, factors = expr.as_coeff_mul()
+        if len(factors) < 2:
+            return super()._print_Mul(expr)
+        joined = r" \circ ".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in factors)
+        if coefficient == 1:
+            return joined
+        return ("-" if coefficient == -1 else self._print(coefficient) + " ") + joined
 
 
 def sheet_latex(expression, names: dict | None = None) -> str:

@@ -21,7 +21,7 @@ from ..errors import SpecError
 from ..rules.activations import Softmax, a, z
 from .environment import make_environment
 from .files import MARKER
-from .sheetmath import LINE_WIDTH, ChainProduct, Update, broken_lines, fill, sheet_latex, shown
+from .sheetmath import LINE_WIDTH, Applied, ChainProduct, Update, broken_lines, fill, sheet_latex, shown
 
 LANGUAGES = ("en", "vi")
 SHEET_LISTING_LIMIT = 60  # parameters listed one by one; above it, one weight and bias per layer
@@ -45,6 +45,7 @@ class Equation:
 
     lhs: str
     sides: tuple[tuple[str, ...], ...]
+    note: str = ""  # printed beside the last line: a shape such as (2, m)
 
 
 class SheetBuilder:
@@ -120,7 +121,7 @@ class SheetBuilder:
             "gradients": self.gradients(),
             "deltas": self.deltas(),
             "index_form": [self.index_equation(e.equation) for e in index_form(spec)],
-            "matrix": None,
+            "matrix": self.matrix_form(),
             "updates": self.updates(),
         }
 
@@ -334,6 +335,50 @@ class SheetBuilder:
             out.append({"layer": layer, "equations": [self.equation(x.symbol, x.recursion, x.closed_form) if layer < self.spec.depth
                                                       else self.equation(x.symbol, x.closed_form) for x in units]})
         return out
+
+    def matrix_form(self) -> dict | None:
+        """The vectorised equations of derive/matrix.py, each with its shape in this network."""
+        try:
+            from ..derive.matrix import derive_matrix
+        except ImportError:  # built without the matrix derivation
+            return None
+        matrices = derive_matrix(self.spec)
+        self.names.update(matrices.latex_names)
+        aliases = self._matrix_aliases(matrices)
+        shown_eq = lambda e, *sides: self._shaped(matrices, e, *[s.xreplace(aliases) for s in sides])  # noqa: E731
+        groups = {"forward": [], "cost": [], "backward": []}
+        for e in matrices.equations:
+            rhs = e.rhs
+            if e.role == "A" and self.spec.activations[e.layer - 1].elementwise:
+                rhs = Applied(sp.Symbol(self.spec.activations[e.layer - 1].latex_name), matrices.equation(f"Z{e.layer}").target)
+            if e.role == "J" and matrices.reduction_factor != 1:
+                rhs = ChainProduct(matrices.reduction_factor, sp.expand(rhs / matrices.reduction_factor))
+            if e.role == "dZ" and e.layer == self.spec.depth and matrices.output_fused:
+                gradient, product = matrices.unfused_output
+                groups["backward"].append(shown_eq(gradient, gradient.rhs))
+                groups["backward"].append(shown_eq(e, product.rhs, rhs))
+                continue
+            groups[e.kind].append(shown_eq(e, rhs))
+        from ..derive.matrixproof import EXAMPLES, small_instance
+
+        instance = small_instance(self.spec).command_line()
+        return {**groups, "proved": matrices.proof.proved, "instance": instance, "examples": EXAMPLES}
+
+    def _matrix_aliases(self, matrices) -> dict:
+        """g^{[l]}'(Z^{[l]}) for a derivative with no form through A (relu), as in the per-weight part."""
+        from ..derive.matrix import lift
+
+        aliases = {}
+        for layer, activation in enumerate(self.spec.activations, start=1):
+            if activation.elementwise and activation.derivative_in_output is None and activation.derivative.has(z):
+                Z = matrices.equation(f"Z{layer}").target
+                aliases[lift(activation.derivative, {z: Z})] = Applied(sp.Symbol(rf"g^{{[{layer}]\prime}}"), Z)
+        return aliases
+
+    def _shaped(self, matrices, equation, *sides) -> Equation:
+        base = self.equation(equation.target, *sides)
+        rows, columns = matrices.shape_values(equation.shape)
+        return Equation(base.lhs, base.sides, f"({self.tex(rows)}, {self.tex(columns)})" if equation.role != "J" else "")
 
     def index_equation(self, equation: sp.Eq) -> Equation:
         return Equation(self.tex(equation.lhs), ((self.tex(equation.rhs),),))
