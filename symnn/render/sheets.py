@@ -309,11 +309,13 @@ class SheetBuilder:
             out.append(self.equation(n.delta(depth, j), chain, product, delta.closed_form))
         return out
 
-    def gradients(self) -> list[dict]:
+    def chosen_gradients(self):
         d = self.derivation
-        chosen = d.representative_gradients() if self.large else d.gradients()
+        return d.representative_gradients() if self.large else d.gradients()
+
+    def gradients(self) -> list[dict]:
         out = []
-        for g in chosen:
+        for g in self.chosen_gradients():
             chain = ChainProduct(*[sp.Derivative(f.of, f.wrt) for f in g.factors])
             values = [self.factor(f.value) for f in g.factors]
             values = fill([v + r" \cdot" for v in values[:-1]] + values[-1:], LINE_WIDTH)
@@ -425,6 +427,16 @@ def render_sheet(derivation: NetworkDerivation, fmt: str = "tex", lang: str = "e
     env = make_environment(builder.names)
     env.filters["texttt"] = texttt
     return env.get_template(TEMPLATES[fmt]).render(**builder.context())
+
+
+def gradients_latex(derivation: NetworkDerivation) -> str:
+    """$$ aligned $$ of dL/dtheta = closed form for the parameters a sheet would list."""
+    builder = SheetBuilder(derivation, "en")
+    rows = []
+    for gradient in builder.chosen_gradients():
+        lines = builder.lines(gradient.closed_form)
+        rows.append(rf"{builder.tex(sp.Derivative(LOSS, gradient.parameter))} &= " + r" \\ &\qquad ".join(lines))
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 
 def parse_formats(formats) -> tuple[str, ...]:
