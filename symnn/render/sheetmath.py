@@ -55,10 +55,14 @@ class SheetLatexPrinter(CourseLatexPrinter):
         return rf"{target} \leftarrow {target} - {step}"
 
     # --- matrix products: brackets where an operand is itself a sum or a Hadamard product ---
-    def _matrix_operand(self, arg) -> str:
+    def _matrix_operand(self, arg, inside_hadamard: bool = False) -> str:
+        """An operand of a matrix or Hadamard product, bracketed when it is a sum (or, in a matrix
+        product, an entry-by-entry product, which would otherwise read as part of it)."""
         printed = self._print(arg)
-        compound = isinstance(arg, (sp.MatAdd, sp.Add, sp.HadamardProduct)) or (
-            type(arg).__name__ == "Elementwise" and isinstance(arg.function.expr, (sp.Add, sp.Mul)))
+        joined = (sp.Add,) if inside_hadamard else (sp.Add, sp.Mul)
+        compound = isinstance(arg, (sp.MatAdd, sp.Add)) or (
+            not inside_hadamard and isinstance(arg, sp.HadamardProduct)) or (
+            type(arg).__name__ == "Elementwise" and isinstance(arg.function.expr, joined))
         return rf"\left({printed}\right)" if compound else printed
 
     def _print_MatMul(self, expr):
@@ -69,7 +73,7 @@ class SheetLatexPrinter(CourseLatexPrinter):
         return sign + " ".join(self._matrix_operand(arg) for arg in args)
 
     def _print_HadamardProduct(self, expr):
-        return r" \circ ".join(self._matrix_operand(arg) for arg in expr.args)
+        return r" \circ ".join(self._matrix_operand(arg, inside_hadamard=True) for arg in expr.args)
 
     # --- the matrix-form nodes of derive/matrixnodes.py ---
     def _print_Elementwise(self, expr):
@@ -136,6 +140,8 @@ class EntrywisePrinter(SheetLatexPrinter):
         coefficient, factors = expr.as_coeff_mul()
         if len(factors) < 2:
             return super()._print_Mul(expr)
+        # as the notes write them: a o (1 - a), (1 - y) o log(1 - a): symbols, then sums, then functions
+        factors = sorted(factors, key=lambda f: (isinstance(f, sp.Function), isinstance(f, sp.Add), sp.default_sort_key(f)))
         joined = r" \circ ".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in factors)
         if coefficient == 1:
             return joined
@@ -147,12 +153,19 @@ def sheet_latex(expression, names: dict | None = None) -> str:
 
 
 def visible_width(latex: str) -> int:
-    """A rough count of the characters a reader sees: commands count one, layer tags like [1] one."""
+    """A rough count of the characters a reader sees: commands count one, layer tags like [1] one,
+    a matrix as wide as its widest row."""
+    latex = re.sub(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", _widest_row, latex, flags=re.S)
     text = re.sub(r"\\(left|right|bigl|bigr)\b", "", latex)
     text = re.sub(r"\^\{\[[^\]]*\]\}", "'", text)
     text = re.sub(r"\\(frac|begin|end|operatorname)\b", "", text)
     text = re.sub(r"\\[A-Za-z]+", "x", text)
     return len(re.sub(r"[{}\s&]", "", text))
+
+
+def _widest_row(match: re.Match) -> str:
+    rows = match.group(1).split(r"\\")
+    return "m" * (max(visible_width(row) + 2 * row.count("&") for row in rows) if rows else 0)
 
 
 def elide(matrix: sp.MatrixBase, limit: int = MATRIX_LIMIT) -> sp.ImmutableMatrix:

@@ -353,8 +353,10 @@ class SheetBuilder:
             rhs = e.rhs
             if e.role == "A" and self.spec.activations[e.layer - 1].elementwise:
                 rhs = Applied(sp.Symbol(self.spec.activations[e.layer - 1].latex_name), matrices.equation(f"Z{e.layer}").target)
-            if e.role == "J" and matrices.reduction_factor != 1:
-                rhs = ChainProduct(matrices.reduction_factor, sp.expand(rhs / matrices.reduction_factor))
+            if e.role == "J" and matrices.reduction_factor != 1:  # 1/m in front of the sum, as in the notes
+                parts = sp.Mul.make_args(rhs)
+                total = sp.Mul(*[p for p in parts if p.atoms(sp.MatrixSymbol)])
+                rhs = ChainProduct(sp.Mul(*[p for p in parts if not p.atoms(sp.MatrixSymbol)]), total)
             if e.role == "dZ" and e.layer == self.spec.depth and matrices.output_fused:
                 gradient, product = matrices.unfused_output
                 groups["backward"].append(shown_eq(gradient, gradient.rhs))
