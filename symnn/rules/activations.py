@@ -17,7 +17,7 @@ from ..errors import LimitExceeded, ParseError, SpecError
 from ..safe_expr import read_formula
 from .output_form import express_through_output, tidy
 
-z = sp.Symbol("z")
+z = sp.Symbol("z", real=True)  # real: |z| differentiates to sign(z), not re/im parts
 a = sp.Symbol("a")
 
 
