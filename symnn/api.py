@@ -45,10 +45,11 @@ def _name(derivation, parameter) -> str:
 
 
 def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = False) -> str:
-    deltas = [d for layer in sorted(derivation.deltas) for d in derivation.deltas[layer]]
+    deltas = [d for layer in sorted(derivation.deltas, reverse=True) for d in derivation.deltas[layer]]  # as derived: output first
     return render(
         "text/derive.txt.jinja",
         derivation.notation.text_names,
+        derivation.notation.chain_positions,
         spec=derivation.spec,
         loss=derivation.loss,
         reduction=derivation.reduction_factor,
