@@ -105,3 +105,14 @@ def test_a_refused_build_writes_nothing(tmp_path):
     (out / "2-2-1_sigmoid-sigmoid_bce.report.txt").write_text("mine\n")
     assert run_cli("build", "-o", str(out)).returncode == 2
     assert sorted(p.name for p in out.iterdir()) == ["2-2-1_sigmoid-sigmoid_bce.report.txt"]
+
+
+def test_json_latex_reads_like_the_seed(capsys):
+    """Seed 000 writes dL/dw11 = (a^{[2]} - y) w^{[2]}_{11} a^{[1]}_1 (1 - a^{[1]}_1) x_1, in chain order."""
+    assert main(["derive", "2-2-1", "--json", "--param", "w1_1_1"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["parameters"]
+    assert entry["latex"] == "w^{[1]}_{11}"
+    assert entry["closed_form"]["latex"] == (
+        r"\left(a^{[2]} - y\right) w^{[2]}_{11} a^{[1]}_{1} \left(1 - a^{[1]}_{1}\right) x_{1}"
+    )
+    assert [f["wrt"] for f in entry["factors"]] == ["a^{[2]}", "z^{[2]}", "a^{[1]}_{1}", "z^{[1]}_{1}", "w^{[1]}_{11}"]
