@@ -1,7 +1,7 @@
 """symnn: exact backpropagation maths and working NumPy code for small neural networks."""
 __version__ = "0.1.0"
 
-from .api import build, derive, network, sheet  # noqa: E402  (the public API, after __version__)
+from .api import build, codegen, derive, derive_matrix, network, sheet  # noqa: E402  (the public API, after __version__)
 from .errors import ParseError, SpecError, SymnnError  # noqa: E402
 
-__all__ = ["build", "derive", "network", "sheet", "ParseError", "SpecError", "SymnnError", "__version__"]
+__all__ = ["build", "codegen", "derive", "derive_matrix", "network", "sheet", "ParseError", "SpecError", "SymnnError", "__version__"]

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .derive.matrix import MatrixDerivation
+from .derive.matrix import derive_matrix as matrix_derivation
 from .derive.perweight import NetworkDerivation, derive_network
+from .render.codegen import module_source
 from .render.environment import render
 from .render.files import refuse_foreign_files, write_atomic
 from .render.jsonout import derivation_json
@@ -60,6 +63,20 @@ def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = Fal
         total_count=derivation.spec.parameter_count,
         chosen=chosen,
     )
+
+
+def derive_matrix(spec: str | NetworkSpec = "2-2-1", **options) -> MatrixDerivation:
+    """The vectorised equations (Z, A, J, dZ, dW, db, dA per layer) with shapes and their proof status."""
+    return matrix_derivation(network(spec, **options))
+
+
+def codegen(spec: str | NetworkSpec = "2-2-1", out: str | Path | None = None, force: bool = False, **options) -> str:
+    """The NumPy module's source for `spec`; written atomically to `out` when given (a file symnn did
+    not write is refused unless `force`)."""
+    source = module_source(network(spec, **options), None if out is None else str(out))
+    if out is not None:
+        write_atomic(out, source, force=force)
+    return source
 
 
 def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex,md,pdf", lang: str = "en",

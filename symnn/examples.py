@@ -39,7 +39,9 @@ def _write_sheets(spec: NetworkSpec, out: Path) -> list[Path]:
 
 def _writers() -> list[Callable[[NetworkSpec, Path], list[Path]]]:
     """Each writer makes one kind of output for one spec and returns the paths it wrote."""
-    return [_write_sheets]
+    from .render.codegen import write_example_module
+
+    return [write_example_module, _write_sheets]
 
 
 def regenerate(out: str | Path = "generated") -> list[Path]:

@@ -27,14 +27,19 @@ def engine() -> str | None:
     return shutil.which(ENGINE)
 
 
+def refuse_foreign_pdf(target: Path, force: bool = False) -> None:
+    """A PDF carries symnn's marker in its info dictionary, near the end, so the whole file is read."""
+    if target.exists() and not force and MARKER.encode() not in target.read_bytes():
+        raise SymnnError(f"{target} exists and was not written by symnn; use --force to overwrite it")
+
+
 def compile_pdf(tex_source: str, target: str | Path, force: bool = False) -> Path:
     """Compile `tex_source` and move the PDF to `target`; a compile error is one line, nothing half-written."""
     executable = engine()
     if executable is None:
         raise SymnnError(HOW_TO_GET_PDF)
     target = Path(target)
-    if target.exists() and not force and MARKER.encode() not in target.read_bytes():
-        raise SymnnError(f"{target} exists and was not written by symnn; use --force to overwrite it")
+    refuse_foreign_pdf(target, force)
     with tempfile.TemporaryDirectory(prefix="symnn-pdf-") as folder:
         source = Path(folder) / "sheet.tex"
         source.write_text(tex_source, encoding="utf-8")

@@ -457,6 +457,21 @@ def sheet_paths(derivation: NetworkDerivation, out, lang: str) -> dict:
     return {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in ("tex", "md", "pdf")}
 
 
+def refuse_foreign_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"), lang: str = "en",
+                          force: bool = False) -> None:
+    """Check every sheet file that would be written before writing any (and the language)."""
+    from .files import refuse_foreign_files
+    from .pdf import refuse_foreign_pdf
+
+    formats = parse_formats(formats)
+    prose(lang)
+    paths = sheet_paths(derivation, out, lang)
+    text_formats = [f for f in ("tex", "md") if f in formats or (f == "tex" and "pdf" in formats)]
+    refuse_foreign_files([paths[f] for f in text_formats], force)
+    if "pdf" in formats:
+        refuse_foreign_pdf(paths["pdf"], force)
+
+
 def write_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"), lang: str = "en",
                  force: bool = False) -> tuple[list, str | None]:
     """Write the sheet in each format; returns (paths written, why no PDF was made or None).
@@ -468,7 +483,7 @@ def write_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"
     from .pdf import HOW_TO_GET_PDF, compile_pdf, engine
 
     formats = parse_formats(formats)
-    prose(lang)  # an unknown language fails before anything is written
+    refuse_foreign_sheets(derivation, out, formats, lang, force)
     paths = sheet_paths(derivation, out, lang)
     written, note = [], None
     tex = render_sheet(derivation, "tex", lang) if {"tex", "pdf"} & set(formats) else None
