@@ -110,6 +110,9 @@ def test_the_seed_results_appear_on_the_2_2_1_sheet():
     text = sheet("2-2-1", "md")
     assert r"= a \left(1 - a\right)." in text
     assert r"&= a^{[2]} - y" in text
+    # seed 000's worked example, in its own order: dL/dw11 = (a - y) w^{[2]}_{11} a^{[1]}_1 (1 - a^{[1]}_1) x_1
+    assert (r"&= \left(a^{[2]} - y\right) w^{[2]}_{11} a^{[1]}_{1} \left(1 - a^{[1]}_{1}\right) x_{1}" in text)
+    assert r"z^{[1]}_{1} &= w^{[1]}_{11} x_{1} + w^{[1]}_{12} x_{2} + b^{[1]}_{1}" in text
     assert r"dW^{[2]} &= \frac{1}{m} dZ^{[2]} \left(A^{[1]}\right)^{T}" in text
 
 

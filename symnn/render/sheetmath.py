@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
-from .printers import CourseLatexPrinter
+from .printers import CourseLatexPrinter, in_chain_order
 
 LINE_WIDTH = 58  # visible characters of maths per line on an A4 page at 11pt
 MATRIX_LIMIT = 4  # rows or columns shown before a matrix is elided
@@ -148,8 +148,11 @@ class EntrywisePrinter(SheetLatexPrinter):
         return ("-" if coefficient == -1 else self._print(coefficient) + " ") + joined
 
 
-def sheet_latex(expression, names: dict | None = None) -> str:
-    return SheetLatexPrinter({"symbol_names": names or {}}).doprint(expression)
+def sheet_latex(expression, names: dict | None = None, positions: dict | None = None) -> str:
+    """LaTeX for a sheet; with `positions` (Notation.chain_positions), products in chain-rule order."""
+    if positions is None:
+        return SheetLatexPrinter({"symbol_names": names or {}}).doprint(expression)
+    return SheetLatexPrinter({"symbol_names": names or {}, "order": "none"}).doprint(in_chain_order(expression, positions))
 
 
 def visible_width(latex: str) -> int:
@@ -202,12 +205,14 @@ def shown(expression):
     return expression
 
 
-def broken_lines(expression, names: dict, width: int = LINE_WIDTH) -> list[str]:
+def broken_lines(expression, names: dict, width: int = LINE_WIDTH, positions: dict | None = None) -> list[str]:
     """The expression printed as one or more lines, each within `width` where a break is possible."""
-    whole = sheet_latex(expression, names)
+    whole = sheet_latex(expression, names, positions)
     if visible_width(whole) <= width:
         return [whole]
-    return fill(_chunks(expression, names, width), width)
+    if positions is not None:
+        expression = in_chain_order(expression, positions)
+    return fill(_chunks(expression, names, width, positions is not None), width)
 
 
 def fill(chunks: list[str], width: int) -> list[str]:
@@ -226,15 +231,17 @@ def fill(chunks: list[str], width: int) -> list[str]:
     return lines
 
 
-def _chunks(expression, names: dict, width: int) -> list[str]:
-    """Pieces between which a line may break, with brackets that need not balance on one line."""
-    printed = lambda e: sheet_latex(e, names)  # noqa: E731
+def _chunks(expression, names: dict, width: int, ordered: bool = False) -> list[str]:
+    """Pieces between which a line may break, with brackets that need not balance on one line.
+    `ordered`: the expression is an unevaluated chain-ordered copy, so its args are kept as they are."""
+    settings = {"symbol_names": names, "order": "none"} if ordered else {"symbol_names": names}
+    printed = lambda e: SheetLatexPrinter(settings).doprint(e)  # noqa: E731
     if isinstance(expression, sp.Add):
-        terms = expression.as_ordered_terms()
+        terms = list(expression.args) if ordered else expression.as_ordered_terms()
         chunks = []
         for index, term in enumerate(terms):
             negative = term.could_extract_minus_sign()
-            body = _chunks(-term if negative else term, names, width)
+            body = _chunks(_negated(term) if negative else term, names, width, ordered)
             sign = "- " if negative else ("+ " if index else "")
             chunks.extend([sign + body[0], *body[1:]])
         return chunks
@@ -242,12 +249,14 @@ def _chunks(expression, names: dict, width: int) -> list[str]:
         numerator, denominator = sp.fraction(expression)
         if denominator != 1:
             return [printed(expression)]
-        coefficient, _ = expression.as_coeff_mul()
-        factors = [f for f in expression.as_ordered_factors() if f != coefficient]
+        factors = list(expression.args) if ordered else expression.as_ordered_factors()
+        numbers = [f for f in factors if f.is_Number]
+        factors = [f for f in factors if not f.is_Number]
+        coefficient = sp.Mul(*numbers)
         chunks = [] if coefficient == 1 else [printed(coefficient) if coefficient != -1 else "-"]
         for factor in factors:
             if isinstance(factor, sp.Add):
-                inner = _chunks(factor, names, width) if visible_width(printed(factor)) > width // 2 else [printed(factor)]
+                inner = _chunks(factor, names, width, ordered) if visible_width(printed(factor)) > width // 2 else [printed(factor)]
                 if len(inner) == 1:
                     chunks.append(rf"\left({inner[0]}\right)")
                 else:
@@ -258,3 +267,13 @@ def _chunks(expression, names: dict, width: int) -> list[str]:
             chunks = ["-" + chunks[1], *chunks[2:]]
         return chunks
     return [printed(expression)]
+
+
+def _negated(term):
+    """-term, keeping an unevaluated product's order: (-2) x y -> 2 x y."""
+    if term.is_Mul and term.args and term.args[0].is_Number and term.args[0] < 0:
+        rest = term.args[1:]
+        coefficient = -term.args[0]
+        args = rest if coefficient == 1 else (coefficient, *rest)
+        return sp.Mul(*args, evaluate=False) if len(args) > 1 else args[0]
+    return -term

@@ -58,6 +58,7 @@ class SheetBuilder:
         self.lang = lang
         self.t = prose(lang)
         self.names = dict(self.notation.latex_names)
+        self.positions = self.notation.chain_positions
         self.aliases = self._derivative_aliases()
 
     # --- printing helpers ---
@@ -69,15 +70,16 @@ class SheetBuilder:
             expression = expression.xreplace(self.aliases)
         return shown(expression)
 
-    def tex(self, expression) -> str:
-        return sheet_latex(self.show(expression), self.names)
+    def tex(self, expression, chain: bool = True) -> str:
+        """`chain`: products of the network's symbols in chain-rule order, as the seeds write them."""
+        return sheet_latex(self.show(expression), self.names, self.positions if chain else None)
 
-    def lines(self, expression) -> tuple[str, ...]:
-        return tuple(broken_lines(self.show(expression), self.names))
+    def lines(self, expression, chain: bool = True) -> tuple[str, ...]:
+        return tuple(broken_lines(self.show(expression), self.names, positions=self.positions if chain else None))
 
-    def equation(self, lhs, *sides) -> Equation:
-        printed = self.tex(lhs)
-        return Equation(printed, _distinct(tuple(self.lines(side) for side in sides), printed))
+    def equation(self, lhs, *sides, chain: bool = True) -> Equation:
+        printed = self.tex(lhs, chain)
+        return Equation(printed, _distinct(tuple(self.lines(side, chain) for side in sides), printed))
 
     def factor(self, expression) -> str:
         """One chain-rule factor, bracketed when it is a sum so that a product of factors reads right."""
@@ -206,7 +208,9 @@ class SheetBuilder:
             equations = []
             if small:
                 for j in d.units(layer):
-                    equations.append(self.equation(n.z(layer, j), d.preactivation(layer, j)))
+                    terms = sp.Add.make_args(d.preactivation(layer, j))  # W a + b, as the notes write it
+                    course_order = sp.Add(*sorted(terms, key=lambda t: t == n.b(layer, j)), evaluate=False)
+                    equations.append(self.equation(n.z(layer, j), course_order))
                 for j in d.units(layer):
                     value = d.output_of(layer, j) if isinstance(activation, Softmax) else self._g(layer)(n.z(layer, j))
                     equations.append(self.equation(n.a(layer, j), value))
@@ -258,21 +262,21 @@ class SheetBuilder:
         worked = activation_steps(activation)
         g = worked.function
         prime = sp.Derivative(g, z)
-        steps = [{"rule": s.rule, "lhs": self.tex(prime), "rhs": self.lines(s.expression)}
+        steps = [{"rule": s.rule, "lhs": self.tex(prime, False), "rhs": self.lines(s.expression, False)}
                  for s in worked.steps if s.rule != "definition"]
         definitions = [s.expression for s in worked.steps if s.rule == "definition"]
         output = None
         if worked.in_output is not None and worked.in_output.has(a):
-            output = {"through_g": self.tex(worked.in_output.xreplace({a: g})), "in_a": self.tex(worked.in_output)}
+            output = {"through_g": self.tex(worked.in_output.xreplace({a: g}), False), "in_a": self.tex(worked.in_output, False)}
             steps = [s for s in steps if s["rule"] != "output"]
         return {
             "softmax": False,
-            "definition": self.equation(g, activation.forward, *definitions),
-            "prime": self.tex(prime),
+            "definition": self.equation(g, activation.forward, *definitions, chain=False),
+            "prime": self.tex(prime, False),
             "steps": steps,
             "output": output,
             "break_points": [
-                {"at": self.tex(p.at), "left": self.tex(p.left), "right": self.tex(p.right), "chosen": self.tex(p.chosen),
+                {"at": self.tex(p.at, False), "left": self.tex(p.left, False), "right": self.tex(p.right, False), "chosen": self.tex(p.chosen, False),
                  "differentiable": p.differentiable}
                 for p in worked.break_points
             ],
@@ -380,7 +384,7 @@ class SheetBuilder:
         return aliases
 
     def _shaped(self, matrices, equation, *sides) -> Equation:
-        base = self.equation(equation.target, *sides)
+        base = self.equation(equation.target, *sides, chain=False)
         rows, columns = matrices.shape_values(equation.shape)
         return Equation(base.lhs, base.sides, f"({self.tex(rows)}, {self.tex(columns)})" if equation.role != "J" else "")
 
