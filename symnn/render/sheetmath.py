@@ -1,9 +1,10 @@
 """Printing for derivation sheets: LaTeX that reads like lecture notes, with long formulas broken.
 
-`SheetLatexPrinter` adds what a sheet needs to the course printer: piecewise functions with explicit
-conditions (no English "otherwise", so both languages share the maths), d/dz for one-variable
-derivatives, and `Dots` for the elided rows and columns of large matrices, `ChainProduct` for chain-rule factors in the
-order they are applied. `broken_lines` splits a
+`SheetLatexPrinter` adds what a sheet needs to the course printer (which already prints the matrix
+nodes): piecewise functions with explicit conditions (no English "otherwise", so both languages
+share the maths), d/dz for one-variable derivatives, and nodes of its own: `Dots` for the elided
+rows and columns of large matrices, `ChainProduct` for chain-rule factors in the order they are
+applied, `Applied` for g(Z) by name, `Update` for theta <- theta - step. `broken_lines` splits a
 long sum or product at its top level (and inside a long bracketed factor) into lines of a width
 budget, so no equation runs off the page.
 """
@@ -54,50 +55,6 @@ class SheetLatexPrinter(CourseLatexPrinter):
         target, step = (self._print(arg) for arg in expr.args)
         return rf"{target} \leftarrow {target} - {step}"
 
-    # --- matrix products: brackets where an operand is itself a sum or a Hadamard product ---
-    def _matrix_operand(self, arg, inside_hadamard: bool = False) -> str:
-        """An operand of a matrix or Hadamard product, bracketed when it is a sum (or, in a matrix
-        product, an entry-by-entry product, which would otherwise read as part of it)."""
-        printed = self._print(arg)
-        joined = (sp.Add,) if inside_hadamard else (sp.Add, sp.Mul)
-        compound = isinstance(arg, (sp.MatAdd, sp.Add)) or (
-            not inside_hadamard and isinstance(arg, sp.HadamardProduct)) or (
-            type(arg).__name__ == "Elementwise" and isinstance(arg.function.expr, joined))
-        return rf"\left({printed}\right)" if compound else printed
-
-    def _print_MatMul(self, expr):
-        args = list(expr.args)
-        sign = ""
-        if args and args[0] == -1:
-            sign, args = "-", args[1:]
-        return sign + " ".join(self._matrix_operand(arg) for arg in args)
-
-    def _print_HadamardProduct(self, expr):
-        return r" \circ ".join(self._matrix_operand(arg, inside_hadamard=True) for arg in expr.args)
-
-    # --- the matrix-form nodes of derive/matrixnodes.py ---
-    def _print_Elementwise(self, expr):
-        """The scalar rule written over the matrices, entry by entry (products as Hadamard products)."""
-        stand_ins = {v: sp.Dummy(f"M{i}") for i, v in enumerate(expr.function.variables)}
-        names = dict(self._settings["symbol_names"])
-        names.update({stand_ins[v]: self._print(m) for v, m in zip(expr.function.variables, expr.matrices)})
-        body = expr.function.expr.xreplace(stand_ins)
-        return EntrywisePrinter({"symbol_names": names}).doprint(body)
-
-    def _print_UnitSoftmax(self, expr):
-        return rf"\operatorname{{softmax}}\left({self._print(expr.matrix)}\right)"
-
-    def _print_SumEntries(self, expr):
-        return rf"\sum_{{i,j}} \left({self._print(expr.matrix)}\right)_{{ij}}"
-
-    def _print_OneMatrix(self, expr):
-        rows, columns = expr.shape
-        if columns == 1:
-            return rf"\mathbf{{1}}_{{{self._print(rows)}}}"
-        if rows == 1:
-            return rf"\mathbf{{1}}_{{{self._print(columns)}}}^{{T}}"
-        return rf"\mathbf{{1}}_{{{self._print(rows)} \times {self._print(columns)}}}"
-
     def _print_Indexed(self, expr):
         """w^{[l]}_{jk} rather than {w^{[l]}}_{j,k}: the course writes indices under the layer tag."""
         label = self._print(expr.base.label) if not isinstance(expr.base.label, sp.Symbol) else expr.base.label.name
@@ -128,24 +85,6 @@ class SheetLatexPrinter(CourseLatexPrinter):
         order = "" if count == 1 else f"^{{{count}}}"
         body = self.parenthesize(expr.expr, PRECEDENCE["Mul"], strict=True)
         return rf"\frac{{d{order}}}{{d{self._print(variable)}{order}}} {body}"
-
-
-class EntrywisePrinter(SheetLatexPrinter):
-    """The body of an entry-by-entry formula over matrices: products are Hadamard products."""
-
-    def _print_Mul(self, expr):
-        numerator, denominator = sp.fraction(expr)
-        if denominator != 1:
-            return super()._print_Mul(expr)
-        coefficient, factors = expr.as_coeff_mul()
-        if len(factors) < 2:
-            return super()._print_Mul(expr)
-        # as the notes write them: a o (1 - a), (1 - y) o log(1 - a): symbols, then sums, then functions
-        factors = sorted(factors, key=lambda f: (isinstance(f, sp.Function), isinstance(f, sp.Add), sp.default_sort_key(f)))
-        joined = r" \circ ".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in factors)
-        if coefficient == 1:
-            return joined
-        return ("-" if coefficient == -1 else self._print(coefficient) + " ") + joined
 
 
 def sheet_latex(expression, names: dict | None = None, positions: dict | None = None) -> str:
