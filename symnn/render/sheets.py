@@ -226,9 +226,9 @@ class SheetBuilder:
         previous = sp.IndexedBase("x" if layer == 1 else f"a^{{[{layer - 1}]}}")
         zs, acts = sp.IndexedBase(f"z^{{[{layer}]}}"), sp.IndexedBase(f"a^{{[{layer}]}}")
         weight = w[j, k] if self.spec.layout == "column" else w[k, j]
-        total = sp.Sum(weight * previous[k], (k, 1, self.spec.sizes[layer - 1]))
-        if self.spec.bias:
-            total = total + sp.IndexedBase(f"b^{{[{layer}]}}")[j]
+        total = sp.Sum(sp.Mul(weight, previous[k], evaluate=False), (k, 1, self.spec.sizes[layer - 1]))
+        if self.spec.bias:  # sum_k w a + b, in the notes' order
+            total = sp.Add(total, sp.IndexedBase(f"b^{{[{layer}]}}")[j], evaluate=False)
         activation = self.derivation.activation(layer)
         if isinstance(activation, Softmax):
             i = sp.Symbol("i", integer=True, positive=True)
