@@ -65,5 +65,8 @@ def _first_error(log: Path) -> str:
     for index, line in enumerate(lines):
         if line.startswith("!"):
             context = next((l.strip() for l in lines[index + 1: index + 4] if l.startswith("l.")), "")
-            return f"{line[1:].strip()} {context}".strip()
+            message = f"{line[1:].strip()} {context}".strip()
+            if "not found" in line:  # a missing package or font: say which Debian packages bring them
+                message += f"; the sheet needs: apt-get install {DEBIAN_PACKAGES}"
+            return message
     return "no PDF was produced (see the LaTeX log)"

@@ -427,12 +427,19 @@ def texttt(text: str) -> str:
 
 def render_sheet(derivation: NetworkDerivation, fmt: str = "tex", lang: str = "en") -> str:
     """The sheet as LaTeX (`tex`) or Markdown (`md`) text."""
-    if fmt not in TEMPLATES:
-        raise SpecError(f"sheet format must be one of {', '.join(TEMPLATES)}, got {fmt!r}")
+    return render_sheets(derivation, (fmt,), lang)[fmt]
+
+
+def render_sheets(derivation: NetworkDerivation, formats=("tex", "md"), lang: str = "en") -> dict[str, str]:
+    """Several formats from one context, so the derivation is laid out once."""
+    unknown = [fmt for fmt in formats if fmt not in TEMPLATES]
+    if unknown:
+        raise SpecError(f"sheet format must be one of {', '.join(TEMPLATES)}, got {unknown[0]!r}")
     builder = SheetBuilder(derivation, lang)
+    context = builder.context()
     env = make_environment(builder.names)
     env.filters["texttt"] = texttt
-    return env.get_template(TEMPLATES[fmt]).render(**builder.context())
+    return {fmt: env.get_template(TEMPLATES[fmt]).render(**context) for fmt in formats}
 
 
 def gradients_latex(derivation: NetworkDerivation) -> str:
@@ -490,11 +497,12 @@ def write_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"
     refuse_foreign_sheets(derivation, out, formats, lang, force)
     paths = sheet_paths(derivation, out, lang)
     written, note = [], None
-    tex = render_sheet(derivation, "tex", lang) if {"tex", "pdf"} & set(formats) else None
+    texts = render_sheets(derivation, [f for f in ("tex", "md") if f in formats or (f == "tex" and "pdf" in formats)], lang)
+    tex = texts.get("tex")
     if tex is not None:
         written.append(write_atomic(paths["tex"], tex, force=force))
-    if "md" in formats:
-        written.append(write_atomic(paths["md"], render_sheet(derivation, "md", lang), force=force))
+    if "md" in texts:
+        written.append(write_atomic(paths["md"], texts["md"], force=force))
     if "pdf" in formats:
         if engine() is None:
             note = HOW_TO_GET_PDF
