@@ -26,6 +26,7 @@ from .sheetmath import LINE_WIDTH, Applied, ChainProduct, Update, broken_lines, 
 LANGUAGES = ("en", "vi")
 SHEET_LISTING_LIMIT = 60  # parameters listed one by one; above it, one weight and bias per layer
 ELEMENT_LIMIT = 8  # units (and inputs) per layer written out element by element
+MAX_EQUATION_LINES = 12  # a closed form longer than this is left as its delta form
 DRAWN_UNITS = 6  # units per layer drawn; larger layers show 1, 2, 3, ..., n
 TEMPLATES = {"tex": "latex/sheet.tex.jinja", "md": "markdown/sheet.md.jinja"}
 
@@ -46,6 +47,7 @@ class Equation:
     lhs: str
     sides: tuple[tuple[str, ...], ...]
     note: str = ""  # printed beside the last line: a shape such as (2, m)
+    omitted: int = 0  # lines of a closed form left out because it ran too long to read
 
 
 class SheetBuilder:
@@ -79,7 +81,7 @@ class SheetBuilder:
 
     def equation(self, lhs, *sides, chain: bool = True) -> Equation:
         printed = self.tex(lhs, chain)
-        return Equation(printed, _distinct(tuple(self.lines(side, chain) for side in sides), printed))
+        return _readable(Equation(printed, _distinct(tuple(self.lines(side, chain) for side in sides), printed)))
 
     def factor(self, expression) -> str:
         """One chain-rule factor, bracketed when it is a sum so that a product of factors reads right."""
@@ -329,7 +331,7 @@ class SheetBuilder:
                 "name": g.parameter.name,
                 "kind": g.kind,
                 "layer": g.layer,
-                "equation": Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides)),
+                "equation": _readable(Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides))),
             })
         return out
 
@@ -407,6 +409,14 @@ class SheetBuilder:
                 for layer in range(1, self.spec.depth + 1) for p in names
             ],
         }
+
+
+def _readable(equation: Equation) -> Equation:
+    """Leave out a last right-hand side (a closed form) too long to read; the sheet says so."""
+    last = equation.sides[-1] if equation.sides else ()
+    if len(equation.sides) > 1 and len(last) > MAX_EQUATION_LINES:
+        return Equation(equation.lhs, equation.sides[:-1], equation.note, len(last))
+    return equation
 
 
 def _distinct(sides: tuple, lhs: str | None = None) -> tuple:
