@@ -3,5 +3,6 @@ __version__ = "0.1.0"
 
 from .api import build, derive, network  # noqa: E402  (the public API, after __version__)
 from .errors import ParseError, SpecError, SymnnError  # noqa: E402
+from . import check  # noqa: E402  (a callable module: symnn.check(spec, claims, ...))
 
-__all__ = ["build", "derive", "network", "ParseError", "SpecError", "SymnnError", "__version__"]
+__all__ = ["build", "check", "derive", "network", "ParseError", "SpecError", "SymnnError", "__version__"]

@@ -21,6 +21,7 @@ from .parse_numpy import looks_like_numpy, read_numpy_side
 from .resolve import Resolver, Target, UnresolvedSymbol
 
 BATCH_NAMES = re.compile(r"^(X|Y|A\d+|Z\d+|dZ\d+|dA\d+|dW\d+|db\d+)$")
+EXAMPLE_NAMES = re.compile(r"^(x_vector|y_vector|a\d+|z\d+|dz\d+|da\d+)$")
 RATE = sp.Symbol("alpha")
 
 
@@ -57,7 +58,8 @@ def _latex_claim(text: str, resolver: Resolver) -> Claim:
         raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like \\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...")
     expressions = [value for kind, value in parts if kind == "expr"]
     relations = [value for kind, value in parts if kind == "rel"]
-    notes = []
+    skipped = [value for kind, value in parts if kind == "skipped"]
+    notes = [f"{len(skipped)} middle step(s) not graded ({skipped[0]})"] if skipped else []
     head = expressions[0]
     if isinstance(head, Derivative):
         target = resolver.target(head.wrt)
@@ -178,5 +180,7 @@ def _finish(text, target: Target, sides, style, notes, rank_one) -> Claim:
 def _uses_batch(side) -> bool:
     if not hasattr(side, "free_symbols"):
         return False
+    if any(isinstance(s, sp.MatrixSymbol) and EXAMPLE_NAMES.match(s.name) for s in side.free_symbols):
+        return False  # one example's vectors: m is then just a number in it
     return any(s == M or (isinstance(s, sp.MatrixSymbol) and BATCH_NAMES.match(s.name)) for s in side.free_symbols) \
         or any(M in getattr(a, "shape", ()) for a in sp.preorder_traversal(side) if isinstance(a, sp.OneMatrix))

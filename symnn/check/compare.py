@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -223,6 +223,9 @@ class Checker:
 
     def _diagnose(self, claim: Claim, claimed) -> str | None:
         points = range(len(self.samples))
+        for other in self._other_entries(claim):
+            if _same(claimed, [self.reference(self.right[p], other) for p in points]):
+                return f"the wrong unit index: this is {other.target.name}, not {claim.target.name}"
         for index, mistake in enumerate(self.mistakes):
             variant = [self.reference(self.variant(index, p), claim) for p in points]
             if _same(variant, [self.reference(self.right[p], claim) for p in points]):
@@ -232,6 +235,24 @@ class Checker:
             if mistake.words != SIGN and _same(claimed, [-v for v in variant]):
                 return f"{mistake.words}, and a sign flip"
         return None
+
+    def _other_entries(self, claim: Claim):
+        """The same claim about each other entry of the same matrix (for 'the wrong unit index')."""
+        target = claim.target
+        if target.entry is None or target.kind not in ("W", "b", "Z", "A"):
+            return
+        rows, columns = self._entry_shape(target)
+        if rows * columns > 400:
+            return
+        for row in range(1, rows + 1):
+            for column in range(1, columns + 1):
+                if (row, column) != target.entry:
+                    yield replace(claim, target=replace(target, entry=(row, column)))
+
+    def _entry_shape(self, target: Target):
+        if target.kind == "W":
+            return self.resolver.weight_shape(target.layer)
+        return self.resolver._oriented(self.spec.sizes[target.layer], 1)
 
     def _counterexample(self, claim: Claim, side, point: int, claimed, right) -> dict:
         difference = np.abs(claimed - right) / (np.abs(claimed) + np.abs(right) + 1e-12)

@@ -168,11 +168,17 @@ def parse_latex_chain(text: str, resolver: Resolver) -> list:
         raise ParseError(f"the claim has more than {MAX_NODES} parts; the limit keeps checking fast")
     builder = _Builder(resolver)
     parts = []
+    last = len(tree.children) - 1
     for index, child in enumerate(tree.children):
         if isinstance(child, lark.Token):
             parts.append(("rel", str(child)))
-        else:
+            continue
+        try:
             parts.append(("expr", builder.build(child)))
+        except ParseError as exc:
+            if index in (0, last) or isinstance(exc, algebra.ShapeMismatch):
+                raise
+            parts.append(("skipped", str(exc)))  # a middle step such as dL/dz dz/dW: not a claim of its own
     return parts
 
 
@@ -195,6 +201,12 @@ class _Builder:
             return self._token(node)
         method = getattr(self, "_" + node.data)
         return method(*node.children)
+
+    def _value(self, value):
+        """An operand inside an expression: a derivative there is the (right) gradient's value."""
+        if isinstance(value, Derivative):
+            return self.resolver.gradient(value.wrt)
+        return self._finish(value)
 
     def _finish(self, value):
         """A complete operand: resolve letters, refuse dangling operators."""
@@ -285,6 +297,7 @@ class _Builder:
             value = self._finish(value)
         if isinstance(value, LossName) or value == "ONES" or isinstance(value, PartialOperator):
             raise ParseError(f"cannot read the script {text!r} here")
+        value = self._value(value)
         if kind == "SUP_T":
             return algebra.transpose(value)
         if kind == "SUP_EXAMPLE":
@@ -322,7 +335,7 @@ class _Builder:
                 if isinstance(item, PartialOperator):
                     operand = Partial(LossName() if self._is_loss(argument) else self._finish(argument))
                 else:
-                    operand = self._call(item, self._finish(argument))
+                    operand = self._call(item, self._value(argument))
             else:
                 operand = item
                 index += 1
@@ -339,12 +352,10 @@ class _Builder:
     def _times(self, left, right):
         if isinstance(left, (Partial, LossName)) or isinstance(right, (Partial, LossName)):
             raise ParseError("a \\partial or a loss L appears outside a derivative \\frac{\\partial L}{\\partial ...}")
-        if isinstance(left, Derivative) or isinstance(right, Derivative):
-            raise ParseError("a derivative appears inside a product; only dL/d(...) of a symbol can be used")
         if right == "ONES" or left == "ONES":
-            other = self._finish(left if right == "ONES" else right)
+            other = self._value(left if right == "ONES" else right)
             return algebra.total(other, axis=1) if right == "ONES" else algebra.total(other, axis=0)
-        return algebra.matmul(self._finish(left), self._finish(right))
+        return algebra.matmul(self._value(left), self._value(right))
 
     def _call(self, function: FunctionName, argument):
         simple = elementary(function.name)
@@ -409,10 +420,7 @@ class _Builder:
         return ExampleSum(summand)
 
     def _operand(self, node):
-        value = self._node(node)
-        if isinstance(value, Derivative):
-            return self.resolver.gradient(value.wrt)
-        return self._finish(value)
+        return self._value(self._node(node))
 
 
 def _layer_of(argument) -> int | None:

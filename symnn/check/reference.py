@@ -214,6 +214,8 @@ class Backprop:
             previous = self.A[mistake.previous[1]] if mistake.previous and mistake.previous[0] == layer else self.A[layer - 1]
             value = dZ @ previous.T[:, None, :]
         value = np.swapaxes(value, -1, -2) if mistake.transposed else value
+        if mistake.factor == "extra":
+            value = value / self.m
         return mistake.sign * value
 
 

@@ -1,0 +1,139 @@
+"""Grading in worker processes with a hard time limit, so no claim can hang or crash symnn.
+
+Each claim is graded in a forked worker under a soft limit (SIGALRM, which interrupts SymPy between
+bytecodes) and a hard one: a worker still busy after the soft limit plus a grace period is killed
+and replaced, and the claim is reported undecided. Workers are forked after the spec's checker is
+prepared, so they share it and start in milliseconds; several workers use several cores. Where fork
+is unavailable (Windows), claims are graded in this process under the soft limit only.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from multiprocessing.connection import wait
+
+from ..errors import LimitExceeded
+from ..limits import time_limit
+from .compare import Checker, Verdict
+
+GRACE = 2.0  # seconds past the soft limit before a worker is killed
+
+
+def _graded(checker: Checker, text, seconds: float) -> dict:
+    started = time.perf_counter()
+    try:
+        with time_limit(seconds, "checking the claim"):
+            verdict = checker.grade(text)
+    except LimitExceeded as exc:
+        verdict = Verdict(_shown(text), "undecided", f"undecided: {exc}")
+    except MemoryError:
+        verdict = Verdict(_shown(text), "undecided", "undecided: the claim needs too much memory")
+    except RecursionError:
+        verdict = Verdict(_shown(text), "unusable", "the claim is nested too deeply")
+    verdict.seconds = time.perf_counter() - started
+    return verdict.as_dict()
+
+
+def _shown(text) -> str:
+    shown = text if isinstance(text, str) else repr(bytes(text[:60]))
+    return shown if len(shown) <= 300 else shown[:297] + "..."
+
+
+def _worker(checker: Checker, connection, seconds: float) -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        index, text = job
+        connection.send((index, _graded(checker, text, seconds)))
+
+
+class _Worker:
+    def __init__(self, context, checker, seconds):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(checker, child, seconds), daemon=True)
+        self.process.start()
+        child.close()
+        self.job = None
+        self.started = 0.0
+
+    def give(self, index, text):
+        self.job, self.started = (index, text), time.monotonic()
+        self.connection.send((index, text))
+
+    def stop(self, kill=False):
+        try:
+            if kill:
+                self.process.kill()
+            else:
+                self.connection.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def grade_isolated(checker: Checker, claims: list, seconds: float = 5.0, workers: int | None = None,
+                   on_result=None) -> list[Verdict]:
+    """Every claim's verdict, in order; each graded in a worker process under a hard time limit."""
+    if not claims:
+        return []
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [_verdict(_graded(checker, text, seconds)) for text in claims]
+    checker.warm()
+    context = multiprocessing.get_context("fork")
+    count = max(1, min(workers or os.cpu_count() or 1, len(claims)))
+    pool = [_Worker(context, checker, seconds) for _ in range(count)]
+    results: dict[int, dict] = {}
+    pending = list(enumerate(claims))[::-1]
+    try:
+        while len(results) < len(claims):
+            for worker in pool:
+                if worker.job is None and pending:
+                    worker.give(*pending.pop())
+            busy = [w for w in pool if w.job is not None]
+            ready = wait([w.connection for w in busy], timeout=0.05)
+            for worker in busy:
+                if worker.connection in ready:
+                    try:
+                        index, result = worker.connection.recv()
+                    except (EOFError, OSError):  # the worker died (a crash in C code): replace it
+                        index, result = worker.job[0], _stopped(worker.job[1], "the checker process stopped unexpectedly")
+                        pool[pool.index(worker)] = _replace(worker, context, checker, seconds)
+                    else:
+                        worker.job = None
+                    results[index] = result
+                    if on_result:
+                        on_result(index, result)
+                elif time.monotonic() - worker.started > seconds + GRACE:
+                    index, text = worker.job
+                    results[index] = _stopped(text, f"undecided: checking took longer than {seconds:g} s and was stopped")
+                    if on_result:
+                        on_result(index, results[index])
+                    pool[pool.index(worker)] = _replace(worker, context, checker, seconds)
+    finally:
+        for worker in pool:
+            worker.stop()
+    return [_verdict(results[i]) for i in range(len(claims))]
+
+
+def _replace(worker, context, checker, seconds):
+    worker.stop(kill=True)
+    return _Worker(context, checker, seconds)
+
+
+def _stopped(text, message) -> dict:
+    verdict = "undecided" if message.startswith("undecided") else "unusable"
+    return Verdict(_shown(text), verdict, message).as_dict()
+
+
+def _verdict(data: dict) -> Verdict:
+    return Verdict(**data)
