@@ -156,6 +156,11 @@ def _numpy_target(text: str, resolver: Resolver) -> Target:
 def _finish(text, target: Target, sides, style, notes, rank_one) -> Claim:
     if not sides:
         raise ParseError("the claim has no right-hand side")
+    itself = _own_gradient_names(target)
+    for side in sides:
+        used = {s.name for s in getattr(side, "free_symbols", ()) if hasattr(s, "name")}
+        if used & itself:
+            raise ParseError(f"the right-hand side uses {target.name} itself; write it out in other quantities")
     if target.entry is not None:
         batch = any(_uses_batch(s) for s in sides)
         sides = [algebra.sole_entry(s) for s in sides]
@@ -175,6 +180,17 @@ def _finish(text, target: Target, sides, style, notes, rank_one) -> Claim:
             pass  # dL/dz^{[1]} written with batch matrices: graded as the batch
         mode = "batch" if batch else "example"
     return Claim(text, target, sides, mode, style, notes, rank_one)
+
+
+def _own_gradient_names(target: Target) -> set[str]:
+    """The names under which the claim's own gradient could appear on its right-hand side."""
+    if target.entry is None:
+        stem = {"W": "dW", "b": "db", "Z": "dZ", "A": "dA"}[target.kind]
+        return {f"{stem}{target.layer}", f"{stem.lower()}{target.layer}"}
+    if target.kind in ("Z", "A"):
+        unit = max(target.entry)  # (j, 1) or (1, j)
+        return {f"delta{target.layer}_{unit}" if target.kind == "Z" else f"da{target.layer}_{unit}"}
+    return set()
 
 
 def _uses_batch(side) -> bool:

@@ -194,12 +194,20 @@ class Checker:
             claimed.append(value)
             right.append(reference)
         status = [_agreement(c, r) for c, r in zip(claimed, right)]
+        for point, state in enumerate(status):
+            if self.right[point].at_kink and (state["far"] or state["close_only"]):
+                # z = 0 exactly under ReLU: the derivative is a convention there (symnn takes relu'(0) = 0)
+                status[point] = {"usable": False, "far": False, "close_only": False}
+                if not any("kink" in n for n in base["notes"]):
+                    base["notes"].append("differs only where some z is exactly 0 under ReLU (a kink: symnn takes relu'(0) = 0); "
+                                         "those points are not counted")
         usable = sum(s["usable"] for s in status)
         base["points"] = usable
         wrong_at = next((i for i, s in enumerate(status) if s["far"]), None)
         if wrong_at is not None:
             counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
             diagnosis = self._diagnose(claim, claimed)
+            base["notes"] = [n for n in base["notes"] if "kink" not in n]
             message = f"wrong: differs from {target.name} at sample point {wrong_at}"
             return Verdict(message=message, verdict="wrong", counterexample=counterexample, diagnosis=diagnosis,
                            correct_formula=self.correct_formula(claim), **base)

@@ -67,7 +67,8 @@ def samples(spec, count: int = RANDOM_POINTS) -> list[Sample]:
         X = cyclic((sizes[0], EXAMPLES), 0)
         points.append(Sample(W, b, X, _targets(spec, rng)))
     for _ in range(count):
-        W = {l: rng.normal(0, 1, (sizes[l], sizes[l - 1])) for l in range(1, depth + 1)}
+        # weights scaled by 1/sqrt(fan-in) (Xavier), so wide layers do not saturate every unit
+        W = {l: rng.normal(0, 1, (sizes[l], sizes[l - 1])) / np.sqrt(max(1, sizes[l - 1] / 2)) for l in range(1, depth + 1)}
         b = {l: rng.normal(0, 1, (sizes[l], 1)) if spec.bias else np.zeros((sizes[l], 1)) for l in range(1, depth + 1)}
         X = rng.normal(0, 1.5, (sizes[0], EXAMPLES))
         points.append(Sample(W, b, X, _targets(spec, rng)))
@@ -117,6 +118,17 @@ class Backprop:
                 self.A[l] = self._activate(l, self.Z[l])
         self._backward()
 
+    @cached_property
+    def at_kink(self) -> bool:
+        """True when some z sits exactly where a non-smooth activation (ReLU) has no derivative."""
+        for layer in range(1, self.depth + 1):
+            rule = self.spec.activations[layer - 1]
+            derivative = getattr(rule, "derivative", None)
+            if derivative is not None and derivative.has(sp.Piecewise, sp.Heaviside, sp.Abs, sp.sign) \
+                    and np.any(self.Z[layer] == 0):
+                return True
+        return False
+
     def variant(self, mistake: Mistake) -> "Backprop":
         return Backprop(self.derivation, self.sample, mistake, same_forward=self)
 
@@ -154,7 +166,9 @@ class Backprop:
         Y, AL = self.sample.Y, self.A[L]
         self.dA[L] = evaluate(spec.loss.derivative, {"a": AL, "y": Y}) * np.ones_like(AL)
         how = self._how(L)
-        if isinstance(spec.activations[-1], Softmax):
+        if how == "right":
+            self.dZ[L] = self._fused()
+        elif isinstance(spec.activations[-1], Softmax):
             dA = self.dA[L]
             self.dZ[L] = AL * (dA - np.sum(AL * dA, axis=0, keepdims=True))
         elif how == "right":

@@ -26,7 +26,7 @@ def register(subcommands) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output for autograders")
     parser.add_argument("--time-limit", type=float, default=5.0, metavar="S", help="seconds per claim [5]")
     parser.add_argument("--workers", type=int, metavar="N", help="worker processes [one per core]")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, trailing_positionals="claims")
 
 
 def run(args) -> int:
