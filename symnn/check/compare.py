@@ -208,16 +208,16 @@ class Checker:
             counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
             diagnosis = self._diagnose(claim, claimed)
             base["notes"] = [n for n in base["notes"] if "kink" not in n]
-            message = f"wrong: differs from {target.name} at sample point {wrong_at}"
+            message = f"differs from {target.name} at sample point {wrong_at}"
             return Verdict(message=message, verdict="wrong", counterexample=counterexample, diagnosis=diagnosis,
                            correct_formula=self.correct_formula(claim), **base)
         if any(s["close_only"] for s in status):
-            return Verdict(message="undecided: agrees to about 4 digits but not to rounding error", verdict="undecided", **base)
+            return Verdict(message="agrees to about 4 digits but not to rounding error", verdict="undecided", **base)
         if usable < MIN_POINTS:
-            return Verdict(message=f"undecided: only {usable} sample points gave finite values", verdict="undecided", **base)
+            return Verdict(message=f"only {usable} sample points gave finite values", verdict="undecided", **base)
         proved = self._prove(claim, side)
         how = "proved symbolically and " if proved else ""
-        return Verdict(message=f"correct: {how}equal at all {usable} sample points", verdict="correct", proved=proved, **base)
+        return Verdict(message=f"{how}equal at all {usable} sample points", verdict="correct", proved=proved, **base)
 
     def _shape(self, claim: Claim):
         target, r = claim.target, self.resolver
@@ -263,7 +263,8 @@ class Checker:
         return self.resolver._oriented(self.spec.sizes[target.layer], 1)
 
     def _counterexample(self, claim: Claim, side, point: int, claimed, right) -> dict:
-        difference = np.abs(claimed - right) / (np.abs(claimed) + np.abs(right) + 1e-12)
+        with np.errstate(all="ignore"):
+            difference = np.abs(claimed - right) / (np.abs(claimed) + np.abs(right) + 1e-12)
         difference = np.where(np.isfinite(difference), difference, np.inf)
         where = np.unravel_index(int(np.argmax(difference)), difference.shape) if difference.shape else ()
         values = self.values(point, claim)

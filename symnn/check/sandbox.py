@@ -26,9 +26,9 @@ def _graded(checker: Checker, text, seconds: float) -> dict:
         with time_limit(seconds, "checking the claim"):
             verdict = checker.grade(text)
     except LimitExceeded as exc:
-        verdict = Verdict(_shown(text), "undecided", f"undecided: {exc}")
+        verdict = Verdict(_shown(text), "undecided", str(exc))
     except MemoryError:
-        verdict = Verdict(_shown(text), "undecided", "undecided: the claim needs too much memory")
+        verdict = Verdict(_shown(text), "undecided", "the claim needs too much memory")
     except RecursionError:
         verdict = Verdict(_shown(text), "unusable", "the claim is nested too deeply")
     verdict.seconds = time.perf_counter() - started
@@ -106,7 +106,7 @@ def grade_isolated(checker: Checker, claims: list, seconds: float = 5.0, workers
                     try:
                         index, result = worker.connection.recv()
                     except (EOFError, OSError):  # the worker died (a crash in C code): replace it
-                        index, result = worker.job[0], _stopped(worker.job[1], "the checker process stopped unexpectedly")
+                        index, result = worker.job[0], _stopped(worker.job[1], "undecided", "the checker process stopped unexpectedly")
                         pool[pool.index(worker)] = _replace(worker, context, checker, seconds)
                     else:
                         worker.job = None
@@ -115,7 +115,7 @@ def grade_isolated(checker: Checker, claims: list, seconds: float = 5.0, workers
                         on_result(index, result)
                 elif time.monotonic() - worker.started > seconds + GRACE:
                     index, text = worker.job
-                    results[index] = _stopped(text, f"undecided: checking took longer than {seconds:g} s and was stopped")
+                    results[index] = _stopped(text, "undecided", f"checking took longer than {seconds:g} s and was stopped")
                     if on_result:
                         on_result(index, results[index])
                     pool[pool.index(worker)] = _replace(worker, context, checker, seconds)
@@ -130,8 +130,7 @@ def _replace(worker, context, checker, seconds):
     return _Worker(context, checker, seconds)
 
 
-def _stopped(text, message) -> dict:
-    verdict = "undecided" if message.startswith("undecided") else "unusable"
+def _stopped(text, verdict, message) -> dict:
     return Verdict(_shown(text), verdict, message).as_dict()
 
 
