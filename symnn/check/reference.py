@@ -212,7 +212,8 @@ class Backprop:
             value = self.factor * self.dZ[layer] @ previous.T
         else:
             value = self.factor * self.dZ[layer].sum(axis=1, keepdims=True)
-        return mistake.sign * (value.T if mistake.transposed else value)
+        square = value.shape[0] == value.shape[1]
+        return mistake.sign * (value.T if mistake.transposed and square else value)
 
     def per_example(self, kind: str, layer: int) -> np.ndarray:
         """One matrix per example, stacked: shape (m, rows, columns); no 1/m (one example's loss)."""
@@ -227,7 +228,7 @@ class Backprop:
         else:
             previous = self.A[mistake.previous[1]] if mistake.previous and mistake.previous[0] == layer else self.A[layer - 1]
             value = dZ @ previous.T[:, None, :]
-        value = np.swapaxes(value, -1, -2) if mistake.transposed else value
+        value = np.swapaxes(value, -1, -2) if mistake.transposed and value.shape[-1] == value.shape[-2] else value
         if mistake.factor == "extra":
             value = value / self.m
         return mistake.sign * value
