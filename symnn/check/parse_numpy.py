@@ -162,8 +162,7 @@ class NumpyClaimReader(FormulaReader):
         if axis not in (None, 0, 1):
             raise ParseError("np.sum(axis=...) must be 0 or 1 for a 2-D array")
         if axis is not None and not options.get("keepdims", False):
-            self.rank_one = True
-            self.notes.append("np.sum(..., axis=%d) without keepdims=True gives a rank-1 array, not a column" % axis)
+            self.rank_one = True  # graded wrong: a rank-1 array broadcasts into an (n, n) matrix later
         return algebra.total(array, axis)
 
 
