@@ -25,7 +25,9 @@ def example_specs() -> list[NetworkSpec]:
 
 def _writers() -> list[Callable[[NetworkSpec, Path], list[Path]]]:
     """Each writer makes one kind of output for one spec and returns the paths it wrote."""
-    return []
+    from .check.seed_claims import write_seed_checks
+
+    return [write_seed_checks]
 
 
 def regenerate(out: str | Path = "generated") -> list[Path]:

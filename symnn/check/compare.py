@@ -293,8 +293,13 @@ class Checker:
         return result
 
     def _display_name(self, name: str) -> str:
-        symbol = sp.Symbol(name)
-        return self.derivation.notation.text_names.get(symbol, name)
+        """x1 -> x_1, a1_2 -> a^[1]_2, dz2 -> dL/dz^[2], x_vector -> x: the course's names."""
+        gradient = re.fullmatch(r"d(z|a)(\d+)", name)
+        if gradient:
+            return f"dL/d{gradient.group(1)}^[{gradient.group(2)}]"
+        if name.endswith("_vector"):
+            return name[0]
+        return self.derivation.notation.text_names.get(sp.Symbol(name), name)
 
     def _prove(self, claim: Claim, side) -> bool:
         """For one weight's claim: SymPy shows claim - closed form is 0 (sigma(z) read as a) in a short time."""
