@@ -89,6 +89,9 @@ class FormulaReader:
             depth -= ch in ")]}"
             if depth > MAX_DEPTH:
                 raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
+        # People write z^2 for a power. Python's ^ is xor with a lower precedence than /, so it is
+        # rewritten before parsing (string literals are refused anyway, so no text is misread).
+        text = text.replace("^", "**")
         try:
             return ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -150,7 +153,7 @@ class FormulaReader:
             if right == 0:
                 raise ParseError("the formula divides by zero")
             return left / right
-        if isinstance(op, (ast.Pow, ast.BitXor)):  # people write z^2 for a power
+        if isinstance(op, ast.Pow):
             return safe_power(left, right)
         raise ParseError(f"the operator {type(op).__name__} is not allowed in a formula")
 
