@@ -88,13 +88,9 @@ def _update_rule(parameter, rest, relations, resolver):
     if not new_value.has(RATE):
         raise ParseError("an update rule needs the learning rate \\alpha, like w \\to w - \\alpha (...)")
     gradient = sp.expand((parameter - new_value) / RATE)
-    if gradient.has(RATE) or sp.expand(gradient.diff(parameter)) != 0 and not _uses_parameter_fairly(gradient, parameter):
+    if gradient.has(RATE):
         raise ParseError("cannot read the update as theta - alpha * (gradient)")
     return target, sp.factor(gradient)
-
-
-def _uses_parameter_fairly(gradient, parameter) -> bool:
-    return True  # the gradient may legitimately contain the parameter itself (it does not, in backprop)
 
 
 # --- NumPy style ---

@@ -269,7 +269,7 @@ class Checker:
         where = np.unravel_index(int(np.argmax(difference)), difference.shape) if difference.shape else ()
         values = self.values(point, claim)
         inputs = {}
-        names = sorted({s.name for s in side.free_symbols if hasattr(s, "name")} | _target_inputs(claim))
+        names = sorted({s.name for s in side.free_symbols if hasattr(s, "name")})
         for name in names:
             try:
                 value = np.asarray(values[name], float)
@@ -322,10 +322,6 @@ class Checker:
             for j in range(1, self.spec.sizes[layer] + 1):
                 replacements[rule.apply(n.z(layer, j))] = n.a(layer, j)
         return expression.xreplace(replacements)
-
-
-def _target_inputs(claim: Claim) -> set:
-    return set()
 
 
 def _agreement(claimed: np.ndarray, right: np.ndarray) -> dict:

@@ -72,6 +72,17 @@ def _eval(e, v):
         return _eval(body, _Bound(v, variable.name, inner))
     if isinstance(e, MatrixElement):
         return np.asarray(_eval(e.parent, v))[..., int(e.i), int(e.j)]
+    if type(e).__name__ == "Elementwise":  # derive/matrixnodes: a scalar rule lifted to matrices
+        bound = v
+        for variable, matrix in zip(e.function.variables, e.matrices):
+            bound = _Bound(bound, variable.name, _eval(matrix, v))
+        return _eval(e.function.expr, bound)
+    if type(e).__name__ == "UnitSoftmax":
+        z = np.asarray(_eval(e.matrix, v), float)
+        shifted = np.exp(z - z.max(axis=e.axis, keepdims=True))
+        return shifted / shifted.sum(axis=e.axis, keepdims=True)
+    if type(e).__name__ == "SumEntries":
+        return np.sum(_eval(e.matrix, v))
     if isinstance(e, SoleEntry):
         return np.asarray(_eval(e.args[0], v))[..., 0, 0]
     if isinstance(e, ExampleSum):

@@ -70,7 +70,7 @@ LOSSNAME: /\\(mathcal|mathscr)\s*\{\s*[LJ]\s*\}|\\ell(?![a-zA-Z])/
 FONT: /\\(mathbf|boldsymbol|bm|vec|mathrm|mathit|textbf)\s*\{\s*[A-Za-z]\s*\}/
 HAT: /\\(hat|widehat)\s*(\{\s*[A-Za-z]\s*\}|[A-Za-z])/
 SUB: /_\s*(\{[^{}]*\}|[A-Za-z0-9])/
-SUP_LAYER: /\^\s*\{\s*\[\s*\d+\s*\]\s*(\(\s*[a-z0-9]\s*\))?\s*(\\prime|')?\s*\}/
+SUP_LAYER: /\^\s*\{\s*\[\s*\d+\s*\]\s*(\(\s*[a-z0-9]\s*\))?\s*(\\prime|'|T|\\top)?\s*\}/
 SUP_EXAMPLE: /\^\s*\{\s*\(\s*[a-z]\s*\)\s*\}|\^\s*\(\s*[a-z]\s*\)/
 SUP_T: /\^\s*(\{\s*(T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})\s*\}|T(?![A-Za-z])|\\top|\\intercal)/
 PRIME: /\^\s*(\{\s*\\prime\s*\}|\\prime)|'/
@@ -289,7 +289,10 @@ class _Builder:
             if kind == "SUP_LAYER":
                 layer = int(re.search(r"\[\s*(\d+)\s*\]", text).group(1))
                 example = bool(re.search(r"\(\s*[a-z0-9]\s*\)", text))
-                return Written(value.base, layer, value.sub, example, value.hat, value.text + text)
+                written = Written(value.base, layer, value.sub, example, value.hat, value.text + text)
+                if re.search(r"(T|\\top)\s*\}$", text):  # W^{[2]T}: the layer and a transpose at once
+                    return algebra.transpose(self._finish(written))
+                return written
             if kind == "SUP_EXAMPLE":
                 return Written(value.base, value.layer, value.sub, True, value.hat, value.text + text)
             if kind == "PRIME" and value.base in ("g",):

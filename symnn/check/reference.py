@@ -256,6 +256,9 @@ class Values(Mapping):
         bp = self.bp
         if name == "m":
             return float(bp.m)
+        width = re.fullmatch(r"n_x|n(\d+)", name)  # the widths of derive/matrix.py's shapes
+        if width:
+            return bp.spec.sizes[int(width.group(1) or 0)]
         batch = {"X": bp.A[0], "Y": bp.sample.Y}
         if name in batch:
             return self._oriented(batch[name])

@@ -5,7 +5,6 @@ import json
 import sys
 
 from .. import check as checker
-from ..render.printers import to_text  # noqa: F401  (printing lives with the verdicts)
 from .common import add_spec_arguments, spec_options
 
 HELP = """Grade hand-derived backprop formulas against symnn's derivation: correct, wrong (with a
