@@ -176,3 +176,9 @@ def test_same_claim_same_verdict(seed003):
     """Seeded points: a resubmission gets exactly the same verdict and counter-example."""
     first, second = seed003.grade("dW1 = dZ1 @ X.T"), Checker(seed003.spec).grade("dW1 = dZ1 @ X.T")
     assert first.counterexample == second.counterexample and first.diagnosis == second.diagnosis
+
+
+@pytest.mark.parametrize("claim", ["dW1 = dZ1 @ X.T / 3", "dW1 = dZ1 @ X.T / 4", "db1 = np.sum(dZ1, axis=1, keepdims=True) / 2"])
+def test_a_constant_cannot_pass_for_one_over_m(seed003, claim):
+    """Sample points have 2 to 5 examples, so hard-coding the batch size is caught."""
+    assert seed003.grade(claim).verdict == "wrong"

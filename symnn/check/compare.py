@@ -29,6 +29,7 @@ from .resolve import Resolver, Target
 CLOSE, FAR = 1e-7, 1e-4  # relative agreement that counts as equal / as clearly different
 MIN_POINTS = 6
 PROOF_SECONDS = 0.3
+SYMBOLIC_PARAMETERS = 2000  # above this, per-weight closed forms are derived only when a claim needs one
 
 
 @dataclass
@@ -64,7 +65,8 @@ class Checker:
 
     def warm(self) -> "Checker":
         """Compute the lazy parts now (before worker processes fork, so they share them)."""
-        self.derivation.deltas  # noqa: B018
+        if self.spec.parameter_count <= SYMBOLIC_PARAMETERS:
+            self.derivation.deltas  # noqa: B018  (the per-weight closed forms, for scalar claims)
         self.matrix_formulas  # noqa: B018
         return self
 

@@ -17,10 +17,11 @@ import numpy as np
 import sympy as sp
 
 from ..derive.perweight import NetworkDerivation
+from ..rules.fused import fused_output_gradient
 from ..rules.activations import BUILTIN, Softmax, a as a_symbol, z as z_symbol
 from .numeric import evaluate
 
-EXAMPLES = 3  # examples per sample point (m)
+EXAMPLES = (3, 4, 2, 5)  # examples per sample point (m), varied so a constant cannot pass for 1/m
 RANDOM_POINTS = 9  # seeded random points after the awkward ones
 AWKWARD = (0.0, 1.0, -1.0)
 SEED = 20261122
@@ -59,29 +60,32 @@ def samples(spec, count: int = RANDOM_POINTS) -> list[Sample]:
     sizes, depth = spec.sizes, spec.depth
     points = []
     for shift in range(len(AWKWARD)):
+        m = EXAMPLES[shift % len(EXAMPLES)]
+
         def cyclic(shape, offset):
             size = int(np.prod(shape))
             return np.array([AWKWARD[(i + shift + offset) % 3] for i in range(size)], float).reshape(shape)
         W = {l: cyclic((sizes[l], sizes[l - 1]), l) for l in range(1, depth + 1)}
         b = {l: cyclic((sizes[l], 1), l + 1) if spec.bias else np.zeros((sizes[l], 1)) for l in range(1, depth + 1)}
-        X = cyclic((sizes[0], EXAMPLES), 0)
-        points.append(Sample(W, b, X, _targets(spec, rng)))
-    for _ in range(count):
+        X = cyclic((sizes[0], m), 0)
+        points.append(Sample(W, b, X, _targets(spec, rng, m)))
+    for index in range(count):
+        m = EXAMPLES[(index + len(AWKWARD)) % len(EXAMPLES)]
         # weights scaled by 1/sqrt(fan-in) (Xavier), so wide layers do not saturate every unit
         W = {l: rng.normal(0, 1, (sizes[l], sizes[l - 1])) / np.sqrt(max(1, sizes[l - 1] / 2)) for l in range(1, depth + 1)}
         b = {l: rng.normal(0, 1, (sizes[l], 1)) if spec.bias else np.zeros((sizes[l], 1)) for l in range(1, depth + 1)}
-        X = rng.normal(0, 1.5, (sizes[0], EXAMPLES))
-        points.append(Sample(W, b, X, _targets(spec, rng)))
+        X = rng.normal(0, 1.5, (sizes[0], m))
+        points.append(Sample(W, b, X, _targets(spec, rng, m)))
     return points
 
 
-def _targets(spec, rng) -> np.ndarray:
+def _targets(spec, rng, m: int) -> np.ndarray:
     n = spec.n_outputs
     if spec.loss.needs_one_hot:
-        return np.eye(n)[:, rng.integers(n, size=EXAMPLES)]
+        return np.eye(n)[:, rng.integers(n, size=m)]
     if spec.loss.needs_unit_interval:
-        return rng.integers(0, 2, size=(n, EXAMPLES)).astype(float)
-    return rng.normal(0, 1, (n, EXAMPLES))
+        return rng.integers(0, 2, size=(n, m)).astype(float)
+    return rng.normal(0, 1, (n, m))
 
 
 # --- activation derivatives, by name, for the "derivative of the wrong activation" variants ---
@@ -100,6 +104,18 @@ def _derivative_formulas() -> dict[str, tuple[str, sp.Expr, str]]:
             formulas[f"{name}' through a"] = (f"{name}'s derivative written through a ({rule.derivative_in_output})",
                                               rule.derivative_in_output, "a")
     return formulas
+
+
+def output_deltas(derivation: NetworkDerivation) -> list:
+    """dL/dz^{[L]}_j per output unit, fused by the rules (only the output layer: cheap for wide nets)."""
+    cached = getattr(derivation, "_checker_output_deltas", None)
+    if cached is None:
+        n, L, spec = derivation.notation, derivation.spec.depth, derivation.spec
+        units = derivation.units(L)
+        cached = fused_output_gradient(spec.activations[-1], spec.loss, derivation.outputs,
+                                       [n.z(L, j) for j in units], derivation.targets)
+        derivation._checker_output_deltas = cached
+    return cached
 
 
 class Backprop:
@@ -184,14 +200,14 @@ class Backprop:
             self.dZ[l - 1] = self.dA[l - 1] * self.local_derivative(l - 1, self._how(l - 1))
 
     def _fused(self):
-        """dL/dZ^{[L]} from the derivation's simplified output deltas (a - y for sigmoid + log loss)."""
+        """dL/dZ^{[L]} from SymPy's simplified output gradient (a - y for sigmoid + log loss)."""
         n, L = self.derivation.notation, self.depth
         values = {}
         for j in range(1, self.spec.n_outputs + 1):
             values[n.a(L, j).name] = self.A[L][j - 1]
             values[n.z(L, j).name] = self.Z[L][j - 1]
             values[n.y(j).name] = self.sample.Y[j - 1]
-        rows = [evaluate(d.closed_form, values) * np.ones(self.m) for d in self.derivation.deltas[L]]
+        rows = [evaluate(form, values) * np.ones(self.m) for form in output_deltas(self.derivation)]
         return np.array(rows)
 
     @property
