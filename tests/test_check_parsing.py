@@ -116,3 +116,14 @@ def test_row_layout_transposes_matrices():
     claim = read_claim("dW1 = X.T @ dZ1 / m", resolver)
     assert claim.sides[0].shape == (4, 5)
     assert read_claim("dL/dw1_2_1 = W1[1, 0]", resolver).target == Target("W", 1, (2, 1))
+
+
+@pytest.mark.parametrize("claim", [
+    r"dW^{[1]} = \frac{1}{m} dZ^{[1]} X^T",
+    r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \circ (1 - (A^{[1]})^2)",
+    r"db^{[2]} = \frac{1}{m} \sum dZ^{[2]}",
+    r"db^{[2]} = \frac{1}{m} dZ^{[2]} \mathbf{1}",
+])
+def test_andrew_ng_d_notation_in_latex(claim):
+    """dZ^{[1]} outside a fraction is the course's name for dL/dZ^{[1]} (seed 003)."""
+    assert symnn.check("2-4-1", claim, act="tanh,sigmoid").exit_code == 0

@@ -194,7 +194,10 @@ class _Builder:
         self.resolver = resolver
 
     def build(self, tree):
-        return self._finish(self._node(tree))
+        value = self._node(tree)
+        if isinstance(value, Partial) and not isinstance(value.of, LossName):
+            return Derivative(value.of)  # dW^{[1]} on its own: the course's name for dL/dW^{[1]}
+        return self._finish(value)
 
     def _node(self, node):
         if isinstance(node, lark.Token):
@@ -203,9 +206,12 @@ class _Builder:
         return method(*node.children)
 
     def _value(self, value):
-        """An operand inside an expression: a derivative there is the (right) gradient's value."""
+        """An operand inside an expression: a derivative there is the (right) gradient's value, and so is
+        the course's dZ^{[2]} (d of a symbol, outside a fraction)."""
         if isinstance(value, Derivative):
             return self.resolver.gradient(value.wrt)
+        if isinstance(value, Partial) and not isinstance(value.of, LossName):
+            return self.resolver.gradient(value.of)
         return self._finish(value)
 
     def _finish(self, value):
@@ -353,7 +359,8 @@ class _Builder:
                                                 and value.layer is None and not value.sub and not value.hat)
 
     def _times(self, left, right):
-        if isinstance(left, (Partial, LossName)) or isinstance(right, (Partial, LossName)):
+        if isinstance(left, LossName) or isinstance(right, LossName) or any(
+                isinstance(x, Partial) and isinstance(x.of, LossName) for x in (left, right)):
             raise ParseError("a \\partial or a loss L appears outside a derivative \\frac{\\partial L}{\\partial ...}")
         if right == "ONES" or left == "ONES":
             other = self._value(left if right == "ONES" else right)
@@ -418,8 +425,12 @@ class _Builder:
 
     def _example_sum(self, term):
         summand = self._operand(term)
-        if algebra.is_matrix(summand):
-            raise ParseError("\\sum over examples of a matrix is not supported; write it with X, A, Z for the whole batch")
+        if algebra.is_matrix(summand):  # \sum dZ^{[2]}: the sum over the examples of a batch matrix
+            if summand.shape[1] == algebra.M:
+                return algebra.total(summand, axis=1)
+            if summand.shape[0] == algebra.M:
+                return algebra.total(summand, axis=0)
+            raise ParseError("\\sum of a matrix is read as a sum over the examples, but this one has no example axis")
         return ExampleSum(summand)
 
     def _operand(self, node):
