@@ -39,9 +39,10 @@ def _write_sheets(spec: NetworkSpec, out: Path) -> list[Path]:
 
 def _writers() -> list[Callable[[NetworkSpec, Path], list[Path]]]:
     """Each writer makes one kind of output for one spec and returns the paths it wrote."""
+    from .check.seed_claims import write_seed_checks
     from .render.codegen import write_example_module
 
-    return [write_example_module, _write_sheets]
+    return [write_example_module, _write_sheets, write_seed_checks]
 
 
 def regenerate(out: str | Path = "generated") -> list[Path]:
