@@ -12,8 +12,8 @@ against the per-weight chain rule (proved on 2-2-1 --act tanh,sigmoid --loss bce
 
 Numerical choices:
 - clipping, not logits: A2 is clipped to [eps, 1 - eps] (eps of its dtype) before the log in
-  compute_cost, so the cost and the gradients stay finite
-  when an output reaches 0 or 1 (the fused dZ2 = A2 - Y needs no clipping);
+  compute_cost, so the cost and the gradients stay finite when an
+  output reaches 0 or 1 (the fused dZ2 = A2 - Y needs no clipping);
 - constants are Python numbers, so float32 data and parameters stay float32 throughout.
 
 API: layer_sizes, initialize_parameters, forward_propagation, compute_cost, backward_propagation,
@@ -155,10 +155,18 @@ def make_train_step(parameters, m):
     W2 = parameters["W2"]
     b2 = parameters["b2"]
     dtype = W1.dtype
+    add = np.add
+    add_reduce = np.add.reduce
+    exp = np.exp
+    matmul = np.matmul
+    multiply = np.multiply
+    negative = np.negative
+    reciprocal = np.reciprocal
+    square = np.square
+    subtract = np.subtract
+    tanh = np.tanh
     Z1 = np.empty((4, m), dtype)
-    A1 = np.empty((4, m), dtype)
     Z2 = np.empty((1, m), dtype)
-    A2 = np.empty((1, m), dtype)
     dZ2 = np.empty((1, m), dtype)
     dW2 = np.empty((1, 4), dtype)
     db2 = np.empty((1, 1), dtype)
@@ -166,46 +174,48 @@ def make_train_step(parameters, m):
     dZ1 = np.empty((4, m), dtype)
     dW1 = np.empty((4, 2), dtype)
     db1 = np.empty((4, 1), dtype)
+    A1 = Z1  # nothing reads Z1 afterwards
+    A2 = Z2  # nothing reads Z2 afterwards
 
     def train_step(X, Y, learning_rate=1.2):
         scale = learning_rate / m
         # Z^[1] = W^[1] X + b^[1] 1ᵀ
-        np.matmul(W1, X, out=Z1)
-        np.add(Z1, b1, out=Z1)
-        # A^[1] = tanh(Z^[1])
-        np.tanh(Z1, out=A1)
+        matmul(W1, X, out=Z1)
+        add(Z1, b1, out=Z1)
+        # A^[1] = tanh(Z^[1]), in place in Z1
+        tanh(Z1, out=Z1)
         # Z^[2] = W^[2] A^[1] + b^[2] 1ᵀ
-        np.matmul(W2, A1, out=Z2)
-        np.add(Z2, b2, out=Z2)
-        # A^[2] = 1/(1 + exp(-Z^[2]))
-        np.negative(Z2, out=A2)
-        np.exp(A2, out=A2)
-        np.add(A2, 1, out=A2)
-        np.reciprocal(A2, out=A2)
+        matmul(W2, A1, out=Z2)
+        add(Z2, b2, out=Z2)
+        # A^[2] = 1/(1 + exp(-Z^[2])), in place in Z2
+        negative(Z2, out=Z2)
+        exp(Z2, out=Z2)
+        add(Z2, 1, out=Z2)
+        reciprocal(Z2, out=Z2)
         # dZ^[2] = A^[2] - Y (times learning_rate/m)
-        np.subtract(A2, Y, out=dZ2)
-        np.multiply(dZ2, scale, out=dZ2)
+        subtract(A2, Y, out=dZ2)
+        multiply(dZ2, scale, out=dZ2)
         # dW^[2] = 1/m dZ^[2] A^[1]ᵀ (the scale is already in dZ)
-        np.matmul(dZ2, A1.T, out=dW2)
+        matmul(dZ2, A1.T, out=dW2)
         # db^[2] = 1/m dZ^[2] 1 (the scale is already in dZ)
-        np.add.reduce(dZ2, axis=1, keepdims=True, out=db2)
-        # dA^[1] = W^[2]ᵀ dZ^[2] (before W changes)
-        np.matmul(W2.T, dZ2, out=dA1)
+        add_reduce(dZ2, axis=1, keepdims=True, out=db2)
+        # dA^[1] = W^[2]ᵀ dZ^[2] (before W^[2] changes)
+        matmul(W2.T, dZ2, out=dA1)
         # W^[2] := W^[2] - learning_rate dW^[2]
-        np.subtract(W2, dW2, out=W2)
+        subtract(W2, dW2, out=W2)
         # b^[2] := b^[2] - learning_rate db^[2]
-        np.subtract(b2, db2, out=b2)
+        subtract(b2, db2, out=b2)
         # dZ^[1] = dA^[1] ∘ (1 - A^[1]**2)
-        np.square(A1, out=dZ1)
-        np.subtract(1, dZ1, out=dZ1)
-        np.multiply(dZ1, dA1, out=dZ1)
+        square(A1, out=dZ1)
+        subtract(1, dZ1, out=dZ1)
+        multiply(dZ1, dA1, out=dZ1)
         # dW^[1] = 1/m dZ^[1] Xᵀ (the scale is already in dZ)
-        np.matmul(dZ1, X.T, out=dW1)
+        matmul(dZ1, X.T, out=dW1)
         # db^[1] = 1/m dZ^[1] 1 (the scale is already in dZ)
-        np.add.reduce(dZ1, axis=1, keepdims=True, out=db1)
+        add_reduce(dZ1, axis=1, keepdims=True, out=db1)
         # W^[1] := W^[1] - learning_rate dW^[1]
-        np.subtract(W1, dW1, out=W1)
+        subtract(W1, dW1, out=W1)
         # b^[1] := b^[1] - learning_rate db^[1]
-        np.subtract(b1, db1, out=b1)
+        subtract(b1, db1, out=b1)
 
     return train_step

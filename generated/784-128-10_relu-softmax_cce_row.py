@@ -12,8 +12,8 @@ against the per-weight chain rule (proved on 3-2-2 --act relu,softmax --loss cce
 
 Numerical choices:
 - clipping, not logits: A2 is clipped to [eps, 1 - eps] (eps of its dtype) before the log in
-  compute_cost, so the cost and the gradients stay finite
-  when an output reaches 0 or 1 (the fused dZ2 = A2 - Y needs no clipping);
+  compute_cost, so the cost and the gradients stay finite when an
+  output reaches 0 or 1 (the fused dZ2 = A2 - Y needs no clipping);
 - softmax subtracts each example's maximum before exp, so exp never overflows (the shift cancels);
 - constants are Python numbers, so float32 data and parameters stay float32 throughout.
 
@@ -163,10 +163,18 @@ def make_train_step(parameters, m):
     W2 = parameters["W2"]
     b2 = parameters["b2"]
     dtype = W1.dtype
+    add = np.add
+    add_reduce = np.add.reduce
+    divide = np.divide
+    exp = np.exp
+    greater = np.greater
+    matmul = np.matmul
+    maximum = np.maximum
+    maximum_reduce = np.maximum.reduce
+    multiply = np.multiply
+    subtract = np.subtract
     Z1 = np.empty((m, 128), dtype)
-    A1 = np.empty((m, 128), dtype)
     Z2 = np.empty((m, 10), dtype)
-    A2 = np.empty((m, 10), dtype)
     peak2 = np.empty((m, 1), dtype)
     total2 = np.empty((m, 1), dtype)
     dZ2 = np.empty((m, 10), dtype)
@@ -174,47 +182,51 @@ def make_train_step(parameters, m):
     db2 = np.empty((1, 10), dtype)
     dA1 = np.empty((m, 128), dtype)
     dZ1 = np.empty((m, 128), dtype)
+    mask1 = np.empty((m, 128), bool)
     dW1 = np.empty((784, 128), dtype)
     db1 = np.empty((1, 128), dtype)
+    A1 = Z1  # g'(A1) = g'(Z1), proved by SymPy, so Z1 may hold A1
+    A2 = Z2  # nothing reads Z2 afterwards
 
     def train_step(X, Y, learning_rate=1.2):
         scale = learning_rate / m
         # Z^[1] = X W^[1] + 1 b^[1]
-        np.matmul(X, W1, out=Z1)
-        np.add(Z1, b1, out=Z1)
-        # A^[1] = (Z^[1] if Z^[1] > 0 else 0)
-        np.maximum(Z1, 0, out=A1)
+        matmul(X, W1, out=Z1)
+        add(Z1, b1, out=Z1)
+        # A^[1] = (Z^[1] if Z^[1] > 0 else 0), in place in Z1
+        maximum(Z1, 0, out=Z1)
         # Z^[2] = A^[1] W^[2] + 1 b^[2]
-        np.matmul(A1, W2, out=Z2)
-        np.add(Z2, b2, out=Z2)
-        # A^[2] = softmax(Z^[2]) (shifted by the max)
-        np.maximum.reduce(Z2, axis=1, keepdims=True, out=peak2)
-        np.subtract(Z2, peak2, out=A2)
-        np.exp(A2, out=A2)
-        np.add.reduce(A2, axis=1, keepdims=True, out=total2)
-        np.divide(A2, total2, out=A2)
+        matmul(A1, W2, out=Z2)
+        add(Z2, b2, out=Z2)
+        # A^[2] = softmax(Z^[2]), shifted by its maximum
+        maximum_reduce(Z2, axis=1, keepdims=True, out=peak2)
+        subtract(Z2, peak2, out=Z2)
+        exp(Z2, out=Z2)
+        add_reduce(Z2, axis=1, keepdims=True, out=total2)
+        divide(Z2, total2, out=Z2)
         # dZ^[2] = A^[2] - Y (times learning_rate/m)
-        np.subtract(A2, Y, out=dZ2)
-        np.multiply(dZ2, scale, out=dZ2)
+        subtract(A2, Y, out=dZ2)
+        multiply(dZ2, scale, out=dZ2)
         # dW^[2] = 1/m A^[1]ᵀ dZ^[2] (the scale is already in dZ)
-        np.matmul(A1.T, dZ2, out=dW2)
+        matmul(A1.T, dZ2, out=dW2)
         # db^[2] = 1/m 1ᵀ dZ^[2] (the scale is already in dZ)
-        np.add.reduce(dZ2, axis=0, keepdims=True, out=db2)
-        # dA^[1] = dZ^[2] W^[2]ᵀ (before W changes)
-        np.matmul(dZ2, W2.T, out=dA1)
+        add_reduce(dZ2, axis=0, keepdims=True, out=db2)
+        # dA^[1] = dZ^[2] W^[2]ᵀ (before W^[2] changes)
+        matmul(dZ2, W2.T, out=dA1)
         # W^[2] := W^[2] - learning_rate dW^[2]
-        np.subtract(W2, dW2, out=W2)
+        subtract(W2, dW2, out=W2)
         # b^[2] := b^[2] - learning_rate db^[2]
-        np.subtract(b2, db2, out=b2)
-        # dZ^[1] = dA^[1] ∘ (1 if Z^[1] > 0 else 0)
-        np.multiply(dA1, (Z1 > 0), out=dZ1)
+        subtract(b2, db2, out=b2)
+        # dZ^[1] = dA^[1] ∘ (1 if Z^[1] > 0 else 0) (Z1 holds A1: the same condition)
+        greater(Z1, 0, out=mask1)
+        multiply(dA1, mask1, out=dZ1)
         # dW^[1] = 1/m Xᵀ dZ^[1] (the scale is already in dZ)
-        np.matmul(X.T, dZ1, out=dW1)
+        matmul(X.T, dZ1, out=dW1)
         # db^[1] = 1/m 1ᵀ dZ^[1] (the scale is already in dZ)
-        np.add.reduce(dZ1, axis=0, keepdims=True, out=db1)
+        add_reduce(dZ1, axis=0, keepdims=True, out=db1)
         # W^[1] := W^[1] - learning_rate dW^[1]
-        np.subtract(W1, dW1, out=W1)
+        subtract(W1, dW1, out=W1)
         # b^[1] := b^[1] - learning_rate db^[1]
-        np.subtract(b1, db1, out=b1)
+        subtract(b1, db1, out=b1)
 
     return train_step

@@ -12,6 +12,7 @@ from .render.files import refuse_foreign_files, write_atomic
 from .render.jsonout import derivation_json
 from .spec import NetworkSpec, parse_spec
 from .verify import check_gradients
+from .verify_code import check_module_gradients, load_generated
 
 LISTING_LIMIT = 2000  # parameters listed one by one before we switch to one per layer
 
@@ -92,22 +93,33 @@ def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex
 
 
 def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **options) -> dict:
-    """The main job: the derivation (JSON and text), the sheet and a gradient-check report, written into `out`."""
+    """The main job: the derivation (JSON and text), the NumPy module, the derivation sheet (tex, md,
+    and pdf when pdflatex exists), and a report of the checks (closed forms and the module's backward
+    pass against central differences, the matrix proof)."""
     derivation = derive(spec, **options)
     gradients = select_gradients(derivation)
     out = Path(out)
     slug = derivation.spec.slug
     checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
+    module_path = out / f"{slug}.py"
+    source = module_source(derivation.spec, str(module_path))
+    matrices = matrix_derivation(derivation.spec)
+    code_check = check_module_gradients(load_generated(source), derivation.spec)
+    report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
+                    module_file=module_path.name, proof=matrices.proof)
     outputs = {
         out / f"{slug}.derivation.json": derivation_json(derivation, gradients),
         out / f"{slug}.derivation.txt": derivation_text(derivation, gradients),
-        out / f"{slug}.report.txt": render("text/report.txt.jinja", spec=derivation.spec, checks=checks),
+        module_path: source,
+        out / f"{slug}.report.txt": report,
     }
     from .render.sheets import refuse_foreign_sheets, write_sheets
 
-    refuse_foreign_files(outputs)
+    refuse_foreign_files(outputs)  # every target checked before anything is written
     refuse_foreign_sheets(derivation, out)
     files = [write_atomic(path, content) for path, content in outputs.items()]
     sheet_files, sheet_note = write_sheets(derivation, out)
     files.extend(sheet_files)
-    return {"files": files, "checks": checks, "passed": all(c.passed for c in checks), "note": sheet_note}
+    passed = all(c.passed for c in checks) and code_check.passed and matrices.proof.status != "failed"
+    return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed,
+            "note": sheet_note}

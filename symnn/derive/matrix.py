@@ -20,6 +20,8 @@
 """
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -239,7 +241,7 @@ def lift(formula: sp.Expr, mapping: dict):
             break
         linear.append(coefficient * mapping[rest])
     else:
-        return sp.MatAdd(*linear) if len(linear) > 1 else linear[0]
+        return functools.reduce(operator.add, linear)  # SymPy's canonical sum, so A - Y == A - Y
     ordered = sorted(variables, key=lambda v: v.name)
     return Elementwise(sp.Lambda(tuple(ordered), formula), *[mapping[v] for v in ordered])
 

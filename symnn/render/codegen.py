@@ -12,29 +12,19 @@ lines out. Numerical choices, made here and stated in the module's docstring:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sympy as sp
 
 from .. import __version__
-from ..derive.matrix import MatrixDerivation, MatrixEquation, derive_matrix, width_symbol
-from ..derive.matrixnodes import UnitSoftmax
+from ..derive.matrix import MatrixDerivation, MatrixEquation, derive_matrix
 from ..notation import _plain
 from ..rules.activations import Softmax
 from ..spec import NetworkSpec
 from .environment import render
-from .inplace import InPlaceEmitter
+from .fusedstep import FusedStepWriter, Line
 from .matrixtext import matrix_text
-from .numpy_printer import CourseNumPyPrinter, entrywise_formula
+from .numpy_printer import CourseNumPyPrinter
 
 TEMPLATE = "numpy/network.py.jinja"
-SCALE = sp.Symbol("scale")  # learning_rate / m (or learning_rate for a summed cost), folded into dZ^{[L]}
-
-
-@dataclass(frozen=True)
-class Line:
-    code: str
-    comment: str = ""
 
 
 class ModuleWriter:
@@ -112,101 +102,10 @@ class ModuleWriter:
     def uses_m(self) -> bool:
         return self.spec.reduction == "mean"
 
-    # --- the fused training step ---
-    def fused_step(self) -> tuple[list[Line], list[tuple[str, str]], list[tuple[str, str]]]:
-        """(statements, buffers (name, shape code), aliases (name, other)) for `make_train_step`."""
-        lines: list[Line] = []
-        buffers: dict[str, str] = {}
-        aliases: list[tuple[str, str]] = []
-        pending_updates: list[Line] = []
-        scratch_counts: dict[int, int] = {}
-
-        def shape_code(shape) -> str:
-            return "(" + ", ".join("m" if s == sp.Symbol("m") else _width_code(s, self.spec) for s in shape) + ")"
-
-        def emit(equation: MatrixEquation, formula, note: str = "") -> None:
-            layer = equation.layer
-            names = [f"tmp{layer}_{i}" for i in range(4)]
-            emitter = InPlaceEmitter(self.printer, names)
-            statements = emitter.emit(formula, equation.name)
-            scratch_counts[layer] = max(scratch_counts.get(layer, 0), emitter.scratch_used)
-            comment = f"{self.text(equation.target)} = {self.text(equation.rhs)}{note}"
-            lines.extend(Line(s, comment if i == 0 else "") for i, s in enumerate(statements))
-
-        for equation in self.derivation.equations:
-            role, layer, name = equation.role, equation.layer, equation.name
-            if role == "J":
-                continue
-            comment = f"{self.text(equation.target)} = {self.text(equation.rhs)}"
-            if role == "A" and equation.rhs == self.derivation.equation(f"Z{layer}").target:
-                aliases.append((name, f"Z{layer}"))
-                continue
-            buffers[name] = shape_code(equation.shape)
-            if role == "Z":
-                product, *bias = sp.MatAdd.make_args(equation.rhs)
-                left, right = product.args
-                lines.append(Line(f"np.matmul({self.code(left)}, {self.code(right)}, out={name})", comment))
-                if bias:
-                    lines.append(Line(f"np.add({name}, b{layer}, out={name})", ""))
-            elif role == "A" and isinstance(equation.rhs, UnitSoftmax):
-                axis = equation.rhs.axis
-                reduced = "(1, m)" if axis == 0 else "(m, 1)"
-                buffers[f"peak{layer}"] = reduced
-                buffers[f"total{layer}"] = reduced
-                lines += [
-                    Line(f"np.maximum.reduce(Z{layer}, axis={axis}, keepdims=True, out=peak{layer})", comment + " (shifted by the max)"),
-                    Line(f"np.subtract(Z{layer}, peak{layer}, out={name})"),
-                    Line(f"np.exp({name}, out={name})"),
-                    Line(f"np.add.reduce({name}, axis={axis}, keepdims=True, out=total{layer})"),
-                    Line(f"np.divide({name}, total{layer}, out={name})"),
-                ]
-            elif role in ("A", "dZ") or (role == "dA" and layer == self.depth):
-                if role == "dA" and self.clip:
-                    safe = f"{name[1:]}_safe"
-                    buffers[safe] = buffers[name]
-                    lines.append(Line(f"np.clip({name[1:]}, eps, 1 - eps, out={safe})", "outputs clipped to [eps, 1 - eps]: 1/a stays finite"))
-                formula = entrywise_formula(self.clipped(equation.rhs) if role == "dA" else equation.rhs)
-                first_delta = role == "dZ" and layer == self.depth
-                if formula is None:  # not entry by entry (a softmax Jacobian): one NumPy expression
-                    scaled = f" * scale" if first_delta else ""
-                    lines.append(Line(f"{name}[...] = {self.code(equation.rhs)}{scaled}", comment))
-                else:
-                    emit(equation, SCALE * formula if first_delta else sp.piecewise_fold(formula),
-                         " (times learning_rate/m)" if first_delta and self.uses_m() else
-                         (" (times learning_rate)" if first_delta else ""))
-            elif role == "dA":
-                W, dZ = f"W{layer + 1}", f"dZ{layer + 1}"
-                pair = (f"{W}.T", dZ) if self.column else (dZ, f"{W}.T")
-                lines.append(Line(f"np.matmul({pair[0]}, {pair[1]}, out={name})", comment + " (before W changes)"))
-                lines += pending_updates
-                pending_updates = []
-            elif role == "dW":
-                _, factors = equation.rhs.as_coeff_matrices() if isinstance(equation.rhs, sp.MatMul) else (1, [equation.rhs])
-                left, right = factors
-                lines.append(Line(f"np.matmul({self.code(left)}, {self.code(right)}, out={name})",
-                                  comment + " (the scale is already in dZ)"))
-                pending_updates.append(Line(f"np.subtract(W{layer}, {name}, out=W{layer})", f"W^[{layer}] := W^[{layer}] - learning_rate dW^[{layer}]"))
-            elif role == "db":
-                axis = 1 if self.column else 0
-                lines.append(Line(f"np.add.reduce(dZ{layer}, axis={axis}, keepdims=True, out={name})",
-                                  comment + " (the scale is already in dZ)"))
-                pending_updates.append(Line(f"np.subtract(b{layer}, {name}, out=b{layer})", f"b^[{layer}] := b^[{layer}] - learning_rate db^[{layer}]"))
-            if role in ("db", "dW") and layer == 1 and equation is self._last_of_layer_one():
-                lines += pending_updates
-                pending_updates = []
-        lines += pending_updates
-        for layer, count in sorted(scratch_counts.items()):
-            for i in range(count):
-                buffers[f"tmp{layer}_{i}"] = shape_code(self.derivation.equation(f"Z{layer}").shape)
-        return lines, list(buffers.items()), aliases
-
-    def _last_of_layer_one(self) -> MatrixEquation:
-        return [e for e in self.derivation.equations if e.layer == 1 and e.role in ("dW", "db")][-1]
-
     # --- everything the template needs ---
     def context(self, command_out: str | None) -> dict:
         spec = self.spec
-        step_lines, buffers, aliases = self.fused_step()
+        step = FusedStepWriter(self).write()
         command = f"symnn codegen {spec.command_line()}" + (f" -o {command_out}" if command_out else "")
         output = spec.activations[-1]
         if isinstance(output, Softmax) or spec.loss.needs_one_hot:
@@ -238,9 +137,10 @@ class ModuleWriter:
             uses_m=self.uses_m(),
             reduction=spec.reduction,
             prediction=prediction,
-            step=step_lines,
-            buffers=buffers,
-            aliases=aliases,
+            step=step.lines,
+            buffers=step.buffers,
+            aliases=step.aliases,
+            ufuncs=step.ufuncs,
             proof=self.derivation.proof,
             gradient_names=[f"d{kind}{l}" for l in range(1, self.depth + 1) for kind in ("W", "b")[: 1 + spec.bias]],
             parameters_in_step=[f"{kind}{l}" for l in range(1, self.depth + 1) for kind in ("W", "b")[: 1 + spec.bias]],
@@ -248,13 +148,6 @@ class ModuleWriter:
         context["softmax"] = any(isinstance(a, Softmax) for a in spec.activations)
         context["imports"] = sorted(self.printer.used_modules | {"numpy"})
         return context
-
-
-def _width_code(symbol, spec: NetworkSpec) -> str:
-    for layer, size in enumerate(spec.sizes):
-        if symbol == width_symbol(layer):
-            return str(size)
-    return str(symbol)
 
 
 def module_source(spec: NetworkSpec, command_out: str | None = None) -> str:
