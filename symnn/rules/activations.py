@@ -7,6 +7,7 @@ Derivatives are never typed in: `Activation.derivative` is SymPy's `diff`, and
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -73,24 +74,29 @@ class Softmax:
         return [sp.exp(zj) / total for zj in zs]
 
     @staticmethod
-    def jacobian_in_output(outputs: list[sp.Symbol], zs: list[sp.Symbol]) -> sp.Matrix:
+    def jacobian_in_output(outputs, zs) -> sp.ImmutableMatrix:
         """da_k/dz_j through the outputs a_k, derived by SymPy from the forward expression."""
-        total = sp.Symbol("S", positive=True)
-        sum_exp = sum(sp.exp(zk) for zk in zs)
-        rows = []
-        for k in range(len(zs)):
-            true_forward = sp.exp(zs[k]) / sum_exp
-            row = []
-            for j in range(len(zs)):
-                d = sp.diff(true_forward, zs[j]).xreplace({sum_exp: total})
-                d = d.subs({sp.exp(zi): outputs[i] * total for i, zi in enumerate(zs)})
-                row.append(tidy(sp.cancel(d), outputs[k]))
-            rows.append(row)
-        return sp.Matrix(rows)
+        return _softmax_jacobian(tuple(outputs), tuple(zs))
 
     @property
     def spec_text(self) -> str:
         return self.name
+
+
+@functools.lru_cache(maxsize=32)  # derived once per output layer, asked for by fused gradients and factors
+def _softmax_jacobian(outputs: tuple, zs: tuple) -> sp.ImmutableMatrix:
+    total = sp.Symbol("S", positive=True)
+    sum_exp = sum(sp.exp(zk) for zk in zs)
+    rows = []
+    for k in range(len(zs)):
+        true_forward = sp.exp(zs[k]) / sum_exp
+        row = []
+        for j in range(len(zs)):
+            d = sp.diff(true_forward, zs[j]).xreplace({sum_exp: total})
+            d = d.subs({sp.exp(zi): outputs[i] * total for i, zi in enumerate(zs)})
+            row.append(tidy(sp.cancel(d), outputs[k]))
+        rows.append(row)
+    return sp.ImmutableMatrix(rows)
 
 
 def _relu() -> Activation:
