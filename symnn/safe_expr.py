@@ -89,6 +89,10 @@ class FormulaReader:
             depth -= ch in ")]}"
             if depth > MAX_DEPTH:
                 raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
+        # People write z^2 for a power; Python reads ^ as xor, with the wrong precedence (x^4 + y
+        # would be x^(4 + y)), so it becomes ** before parsing. No string literal survives the
+        # whitelist, so the textual swap cannot change anything else.
+        text = text.replace("^", "**")
         try:
             return ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -150,7 +154,7 @@ class FormulaReader:
             if right == 0:
                 raise ParseError("the formula divides by zero")
             return left / right
-        if isinstance(op, (ast.Pow, ast.BitXor)):  # people write z^2 for a power
+        if isinstance(op, ast.Pow):
             return safe_power(left, right)
         raise ParseError(f"the operator {type(op).__name__} is not allowed in a formula")
 
@@ -206,6 +210,14 @@ def _describe(node: ast.AST) -> str:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def formula_names(text: str) -> set[str]:
+    """The free names a formula uses (not called as functions), after the same length and syntax
+    checks as `read_formula`; used to infer a function's variables."""
+    tree = FormulaReader({})._parse(text)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
 
 
 def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:
