@@ -1,0 +1,117 @@
+"""A NumPy module for a function: f, its gradient and Hessian per point, and the Hessian batched.
+
+SymPy's common-subexpression elimination runs over all second derivatives at once; only the upper
+triangle's non-zero entries are computed (SymPy knows which entries vanish and which mirror each
+other), scalar work is plain Python floats (a NumPy call per entry costs more than the arithmetic),
+and the batched Hessian writes every entry with in-place ufuncs (`render.inplace`).
+"""
+from __future__ import annotations
+
+import types
+
+import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.pycode import PythonCodePrinter
+
+from ..derive.functions import FunctionDerivation
+from ..errors import SymnnError
+from .environment import render
+from .inplace import InPlaceEmitter
+
+DENSE_LIMIT = 24  # up to this many non-zero entries, assign them one by one; beyond, scatter by index
+
+
+class ScalarPrinter(PythonCodePrinter):
+    """Python floats and `math`: the fastest way to evaluate one point."""
+
+    def __init__(self):
+        super().__init__({"strict": True, "fully_qualified_modules": True})
+
+
+class BatchPrinter(NumPyPrinter):
+    """NumPy over arrays of points; functions NumPy lacks are vectorised from `math`."""
+
+    def __init__(self):
+        super().__init__({"strict": True, "fully_qualified_modules": True})
+
+    def _print_erf(self, expr):
+        self.module_imports["math"].add("erf")
+        return f"numpy.vectorize(math.erf, otypes=[float])({self._print(expr.args[0])})"
+
+
+def _cse(expressions: list[sp.Expr], prefix: str = "_c"):
+    replacements, reduced = sp.cse(expressions, symbols=sp.numbered_symbols(prefix), optimizations="basic")
+    return replacements, reduced
+
+
+def _printed(printer, expression) -> str:
+    try:
+        return printer.doprint(expression)
+    except Exception as exc:  # SymPy raises several types for functions a printer does not know
+        raise SymnnError(f"cannot generate code for {sp.sstr(expression)[:60]}: {exc}") from None
+
+
+def function_context(derivation: FunctionDerivation) -> dict:
+    """Template context: cse'd statements and entries, already printed by SymPy's code printers."""
+    spec = derivation.spec
+    n = spec.n
+    scalar = ScalarPrinter()
+    hessian = derivation.hessian
+    upper = [(i, j) for i in range(n) for j in range(i, n) if hessian[i, j] != 0]
+
+    def block(expressions, prefix):
+        replacements, reduced = _cse(list(expressions), prefix)
+        return ([(s.name, _printed(scalar, e)) for s, e in replacements], [_printed(scalar, e) for e in reduced])
+
+    value_steps, (value,) = block([derivation.expression], "_v")
+    gradient_steps, gradient = block(derivation.gradient, "_g")
+    hessian_steps, entries = block([hessian[i, j] for i, j in upper], "_h")
+    nonzero = len(upper) + sum(1 for i, j in upper if i != j)
+
+    batch = InPlaceEmitter(BatchPrinter())
+    replacements, reduced = _cse([hessian[i, j] for i, j in upper], "_b")
+    batch_symbols = [s.name for s, _ in replacements]
+    for symbol, expression in replacements:
+        batch.assign(expression, symbol.name)
+    mirrors = []
+    for (i, j), expression in zip(upper, reduced):
+        batch.assign(expression, f"out[{i}, {j}]")
+        if i != j:
+            mirrors.append((j, i, i, j))
+    imports = sorted(set(scalar.module_imports) | set(batch.printer.module_imports) | {"math", "numpy"})
+    return {
+        "spec": spec,
+        "variables": list(spec.names),
+        "unpack": ", ".join(spec.names) + ("," if n == 1 else ""),
+        "n": n,
+        "imports": imports,
+        "value_steps": value_steps,
+        "value": value,
+        "gradient_steps": gradient_steps,
+        "gradient": gradient,
+        "hessian_steps": hessian_steps,
+        "entries": list(zip(upper, entries)),
+        "dense": nonzero <= DENSE_LIMIT,
+        "upper_index": [i * n + j for i, j in upper],
+        "lower_index": [j * n + i for i, j in upper],
+        "nonzero": nonzero,
+        "batch_symbols": batch_symbols,
+        "batch_temporaries": batch.temporaries,
+        "batch_lines": batch.lines,
+        "mirrors": mirrors,
+        "command": f"symnn hessian {spec.command_line()} --code FILE",
+    }
+
+
+def function_module_source(derivation: FunctionDerivation) -> str:
+    return render("numpy/function.py.jinja", **function_context(derivation))
+
+
+def load_function_module(derivation: FunctionDerivation, name: str = "symnn_function") -> types.ModuleType:
+    """The generated module, imported from its source in memory. The source is SymPy's printing of a
+    parsed expression tree, never text a person typed."""
+    source = function_module_source(derivation)
+    module = types.ModuleType(name)
+    module.__file__ = f"<symnn generated {name}>"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (generated code)
+    return module
