@@ -39,8 +39,21 @@ class BatchPrinter(NumPyPrinter):
         return f"numpy.vectorize(math.erf, otypes=[float])({self._print(expr.args[0])})"
 
 
+def fewest_operations(expression: sp.Expr) -> sp.Expr:
+    """The expression or its expansion, whichever takes fewer passes over a batch
+    (2*(6*x**2 - y/5 + 4) takes six, 12*x**2 - 2*y/5 + 8 five)."""
+    expanded = sp.expand(expression)
+    return expanded if _passes(expanded) < _passes(expression) else expression
+
+
+def _passes(expression: sp.Expr) -> int:
+    emitter = InPlaceEmitter(BatchPrinter())
+    emitter.assign(expression, "out")
+    return len(emitter.lines)
+
+
 def _cse(expressions: list[sp.Expr], prefix: str = "_c"):
-    replacements, reduced = sp.cse(expressions, symbols=sp.numbered_symbols(prefix), optimizations="basic")
+    replacements, reduced = sp.cse(expressions, symbols=sp.numbered_symbols(prefix))
     return replacements, reduced
 
 
@@ -56,7 +69,7 @@ def function_context(derivation: FunctionDerivation) -> dict:
     spec = derivation.spec
     n = spec.n
     scalar = ScalarPrinter()
-    hessian = derivation.hessian
+    hessian = derivation.hessian.applyfunc(fewest_operations)
     upper = [(i, j) for i in range(n) for j in range(i, n) if hessian[i, j] != 0]
 
     def block(expressions, prefix):
