@@ -90,6 +90,8 @@ def parse_function(text: str, variables: str | list[str] | None = None) -> Funct
     names = split_names(variables) if isinstance(variables, str) else list(variables or [])
     if not names:
         names = infer_variables(text)
+        if not names:
+            read_formula(text, {})  # a formula that cannot be read says so before "no variables"
     check_variable_names(names)
     symbols = {name: variable_symbol(name) for name in names}
     expression = read_formula(text, symbols)

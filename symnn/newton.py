@@ -78,8 +78,8 @@ def _point(x) -> str:
 class _Stepper:
     """Shared bookkeeping: record rows, detect convergence and divergence."""
 
-    def __init__(self, run: Run, tol: float, start: np.ndarray):
-        self.run, self.tol = run, tol
+    def __init__(self, run: Run, tol: float, start: np.ndarray, measure: str = "|grad f|"):
+        self.run, self.tol, self.measure = run, tol, measure
         self.bound = DIVERGENCE * (1 + np.abs(start).max())
 
     def record(self, k, x, value, gradient_norm) -> bool:
@@ -88,7 +88,7 @@ class _Stepper:
         if not (np.isfinite(value) and np.isfinite(gradient_norm) and np.isfinite(x).all()) or np.abs(x).max() > self.bound:
             return self.stop(DIVERGED, f"diverged at k = {k}: x or f(x) is no longer a finite number of sensible size")
         if gradient_norm <= self.tol:
-            return self.stop(CONVERGED, f"converged at k = {k}: |grad| = {gradient_norm:.3g} <= {self.tol:g}")
+            return self.stop(CONVERGED, f"converged at k = {k}: {self.measure} = {gradient_norm:.3g} <= {self.tol:g}")
         return False
 
     def stepped(self, x, step) -> bool:
@@ -106,7 +106,7 @@ class _Stepper:
 
     def limit(self, iterations: int) -> Run:
         if not self.run.message:
-            self.stop(LIMIT, f"stopped at the iteration limit ({iterations}) with |grad| = {self.run.rows[-1].gradient_norm:.3g}")
+            self.stop(LIMIT, f"stopped at the iteration limit ({iterations}) with {self.measure} = {self.run.rows[-1].gradient_norm:.3g}")
         return self.run
 
 
@@ -156,7 +156,7 @@ def newton_root(derivation: FunctionDerivation, x0, tol: float = TOLERANCE,
     module = module or load_function_module(derivation)
     x = _start(x0, 1)
     run = Run(ROOT)
-    stepper = _Stepper(run, tol, x)
+    stepper = _Stepper(run, tol, x, "|f(x)|")
     for k in range(max_iter + 1):
         with np.errstate(all="ignore"):
             value = module.f(x)

@@ -21,3 +21,10 @@ def add_spec_arguments(parser: argparse.ArgumentParser, optional: bool = False) 
 def spec_options(args) -> dict:
     """The spec options of parsed arguments, as keyword arguments for the API."""
     return {"act": args.act, "loss": args.loss, "layout": args.layout, "bias": args.bias, "reduction": args.reduction}
+
+
+def add_function_arguments(parser: argparse.ArgumentParser) -> None:
+    """A function to derive: the expression and how its variables are named."""
+    parser.add_argument("expression", help="a function, e.g. 'x^4 + 0.8*y^4 - x*y' or 'exp(x) - ln(x)'")
+    parser.add_argument("--vars", help="the variables in order, e.g. x,y (default: the names the expression uses)")
+    parser.add_argument("--solve-seconds", type=float, default=5.0, help="time limit for SymPy's exact solve [5]")

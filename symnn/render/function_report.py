@@ -1,0 +1,116 @@
+"""One context for every output about a function (terminal text, LaTeX and Markdown sheets, JSON):
+gradient, Hessian, critical points with the eigenvalue test, and Newton / gradient-descent tables.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sympy as sp
+
+from .. import __version__
+from ..derive.functions import FunctionDerivation
+from ..errors import SpecError
+from ..newton import Run
+from .environment import render
+from .files import MARKER, write_atomic
+from .printers import to_latex, to_sympy_string
+
+SHOW_FIRST, SHOW_LAST = 12, 3  # rows of a long iteration table that are shown
+SHEET_FORMATS = {"tex": "latex/function_sheet.tex.jinja", "md": "markdown/function_sheet.md.jinja"}
+
+
+def shown_rows(run: Run) -> list:
+    """The first and last rows of a long table, with None where rows are left out."""
+    rows = run.rows
+    if len(rows) <= SHOW_FIRST + SHOW_LAST + 1:
+        return list(rows)
+    return rows[:SHOW_FIRST] + [None] + rows[-SHOW_LAST:]
+
+
+def report_context(derivation: FunctionDerivation, runs: list[Run] = (), critical: bool = True) -> dict:
+    spec = derivation.spec
+    points = derivation.critical_points if critical else None
+    return {
+        "spec": spec,
+        "variables": list(spec.variables),
+        "expression": spec.expression,
+        "gradient": list(zip(spec.variables, derivation.gradient)),
+        "hessian": derivation.hessian,
+        "critical": points,
+        "runs": [{"run": run, "rows": shown_rows(run)} for run in runs],
+        "command": f"symnn hessian {spec.command_line()}",
+    }
+
+
+def hessian_text(derivation: FunctionDerivation) -> str:
+    return render("text/hessian.txt.jinja", **report_context(derivation))
+
+
+def newton_text(derivation: FunctionDerivation, runs: list[Run]) -> str:
+    return render("text/newton.txt.jinja", **report_context(derivation, runs, critical=False))
+
+
+def write_function_sheets(derivation: FunctionDerivation, out_dir, runs: list[Run] = (), formats=("tex", "md"),
+                          force: bool = False) -> list[Path]:
+    unknown = [f for f in formats if f not in SHEET_FORMATS]
+    if unknown:
+        raise SpecError(f"unknown sheet format {unknown[0]!r} (known: {', '.join(SHEET_FORMATS)})")
+    context = report_context(derivation, runs)
+    out_dir = Path(out_dir)
+    return [
+        write_atomic(out_dir / f"{derivation.spec.slug}.function_sheet.{fmt}", render(SHEET_FORMATS[fmt], **context), force=force)
+        for fmt in formats
+    ]
+
+
+# --- JSON ---
+def _formula(expression) -> dict:
+    return {"latex": to_latex(expression), "sympy": to_sympy_string(expression)}
+
+
+def _run_dict(run: Run) -> dict:
+    return {
+        "method": run.method,
+        "learning_rate": run.learning_rate,
+        "status": run.status,
+        "message": run.message,
+        "iterations": run.iterations,
+        "rows": [{"k": r.k, "x": list(r.x), "f": r.value, "grad_norm": r.gradient_norm, "step": r.step_norm} for r in run.rows],
+    }
+
+
+def function_dict(derivation: FunctionDerivation, runs: list[Run] = (), critical: bool = True) -> dict:
+    spec = derivation.spec
+    result = {
+        "generator": f"{MARKER} {__version__}",
+        "function": {"expression": _formula(spec.expression), "variables": list(spec.names),
+                     "command_line": spec.command_line()},
+        "gradient": [_formula(g) for g in derivation.gradient],
+        "hessian": [[_formula(h) for h in row] for row in derivation.hessian.tolist()],
+    }
+    if critical:
+        points = derivation.critical_points
+        result["critical_points"] = {
+            "solved_exactly": points.solved_exactly,
+            "note": points.note,
+            "points": [
+                {
+                    "method": p.method,
+                    "values": [_formula(sp.sympify(v)) if p.exact else float(v) for v in p.values],
+                    "numeric": list(p.numeric),
+                    "eigenvalues": [_formula(e) if p.exact and isinstance(e, sp.Basic) else float(e) for e in p.eigenvalues],
+                    "numeric_eigenvalues": list(p.numeric_eigenvalues),
+                    "kind": p.kind,
+                }
+                for p in points.points
+            ],
+            "sets": [[_formula(v) for v in s.values] for s in points.sets],
+        }
+    if runs:
+        result["runs"] = [_run_dict(run) for run in runs]
+    return result
+
+
+def function_json(derivation: FunctionDerivation, runs: list[Run] = (), critical: bool = True) -> str:
+    return json.dumps(function_dict(derivation, runs, critical), indent=2, ensure_ascii=False) + "\n"
