@@ -1,7 +1,8 @@
 """symnn: exact backpropagation maths and working NumPy code for small neural networks."""
 __version__ = "0.1.0"
 
-from .api import build, derive, function, hessian, network, newton  # noqa: E402  (the public API, after __version__)
+from .api import build, derive, function, hessian, network, newton, sheet  # noqa: E402  (the public API, after __version__)
 from .errors import ParseError, SpecError, SymnnError  # noqa: E402
 
-__all__ = ["build", "derive", "function", "hessian", "network", "newton", "ParseError", "SpecError", "SymnnError", "__version__"]
+__all__ = ["build", "derive", "function", "hessian", "network", "newton", "sheet", "ParseError", "SpecError", "SymnnError",
+           "__version__"]

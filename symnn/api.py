@@ -65,8 +65,20 @@ def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = Fal
     )
 
 
+def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex,md,pdf", lang: str = "en",
+          force: bool = False, **options) -> dict:
+    """The derivation sheet (LaTeX, Markdown, PDF when pdflatex exists) written into `out`.
+
+    Returns {"files": [paths], "note": why no PDF was made, or None}.
+    """
+    from .render.sheets import write_sheets
+
+    files, note = write_sheets(derive(spec, **options), out, formats, lang, force)
+    return {"files": files, "note": note}
+
+
 def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **options) -> dict:
-    """The main job: the derivation (JSON and text) and a gradient-check report, written into `out`."""
+    """The main job: the derivation (JSON and text), the sheet and a gradient-check report, written into `out`."""
     derivation = derive(spec, **options)
     gradients = select_gradients(derivation)
     out = Path(out)
@@ -78,7 +90,11 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
         write_atomic(out / f"{slug}.derivation.txt", derivation_text(derivation, gradients)),
         write_atomic(out / f"{slug}.report.txt", report),
     ]
-    return {"files": files, "checks": checks, "passed": all(c.passed for c in checks)}
+    from .render.sheets import write_sheets
+
+    sheet_files, sheet_note = write_sheets(derivation, out)
+    files.extend(sheet_files)
+    return {"files": files, "checks": checks, "passed": all(c.passed for c in checks), "note": sheet_note}
 
 
 # --- functions: gradient, Hessian, critical points, Newton's method ---

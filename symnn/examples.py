@@ -23,9 +23,23 @@ def example_specs() -> list[NetworkSpec]:
     return [parse_spec(sizes, **options) for sizes, options in EXAMPLE_SPECS]
 
 
+def _write_sheets(spec: NetworkSpec, out: Path) -> list[Path]:
+    """The derivation sheets (.tex and .md; Vietnamese too for the seed 2-2-1 network), no PDFs:
+    a PDF's bytes depend on the TeX Live version, so it is built on demand, not committed."""
+    from .derive.perweight import derive_network
+    from .render.sheets import write_sheets
+
+    derivation = derive_network(spec)
+    languages = ("en", "vi") if spec.sizes == (2, 2, 1) else ("en",)
+    written = []
+    for lang in languages:
+        written.extend(write_sheets(derivation, out / "sheets", ("tex", "md"), lang)[0])
+    return written
+
+
 def _writers() -> list[Callable[[NetworkSpec, Path], list[Path]]]:
     """Each writer makes one kind of output for one spec and returns the paths it wrote."""
-    return []
+    return [_write_sheets]
 
 
 def regenerate(out: str | Path = "generated") -> list[Path]:

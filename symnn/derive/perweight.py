@@ -241,6 +241,19 @@ class NetworkDerivation:
         """dJ/dtheta = factor * sum_i dL^{(i)}/dtheta: 1/m for the mean, 1 for the sum."""
         return 1 / sp.Symbol("m") if self.spec.reduction == "mean" else sp.Integer(1)
 
+    # --- notebook display: the sheet renderer is imported here, so derive holds no template knowledge ---
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a derivation as its Markdown sheet (English)."""
+        from ..render.sheets import render_sheet
+
+        return render_sheet(self, "md", "en")
+
+    def _repr_latex_(self) -> str:
+        """Every shown parameter's gradient as one display-maths block (nbconvert, LaTeX front ends)."""
+        from ..render.sheets import gradients_latex
+
+        return gradients_latex(self)
+
 
 def _scalar_or_matrix(matrix: sp.ImmutableMatrix):
     return matrix[0, 0] if matrix.shape == (1, 1) else matrix
