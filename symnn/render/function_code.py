@@ -10,15 +10,16 @@ from __future__ import annotations
 import types
 
 import sympy as sp
-from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..derive.functions import FunctionDerivation
 from ..errors import SymnnError
 from .environment import render
 from .inplace import InPlaceEmitter
+from .numpy_printer import CourseNumPyPrinter
 
 DENSE_LIMIT = 24  # up to this many non-zero entries, assign them one by one; beyond, scatter by index
+SCRATCH = [f"_s{i}" for i in range(16)]  # scratch arrays the in-place batch code may use
 
 
 class ScalarPrinter(PythonCodePrinter):
@@ -28,15 +29,14 @@ class ScalarPrinter(PythonCodePrinter):
         super().__init__({"strict": True, "fully_qualified_modules": True})
 
 
-class BatchPrinter(NumPyPrinter):
+class BatchPrinter(CourseNumPyPrinter):
     """NumPy over arrays of points; functions NumPy lacks are vectorised from `math`."""
 
     def __init__(self):
-        super().__init__({"strict": True, "fully_qualified_modules": True})
+        super().__init__({"strict": True})
 
     def _print_erf(self, expr):
-        self.module_imports["math"].add("erf")
-        return f"numpy.vectorize(math.erf, otypes=[float])({self._print(expr.args[0])})"
+        return f"{self._module_format('numpy.vectorize')}({self._module_format('math.erf')}, otypes=[float])({self._print(expr.args[0])})"
 
 
 def fewest_operations(expression: sp.Expr) -> sp.Expr:
@@ -47,9 +47,7 @@ def fewest_operations(expression: sp.Expr) -> sp.Expr:
 
 
 def _passes(expression: sp.Expr) -> int:
-    emitter = InPlaceEmitter(BatchPrinter())
-    emitter.assign(expression, "out")
-    return len(emitter.lines)
+    return len(InPlaceEmitter(BatchPrinter(), SCRATCH).emit(expression, "out"))
 
 
 def _cse(expressions: list[sp.Expr], prefix: str = "_c"):
@@ -81,17 +79,19 @@ def function_context(derivation: FunctionDerivation) -> dict:
     hessian_steps, entries = block([hessian[i, j] for i, j in upper], "_h")
     nonzero = len(upper) + sum(1 for i, j in upper if i != j)
 
-    batch = InPlaceEmitter(BatchPrinter())
+    batch_printer = BatchPrinter()
+    batch = InPlaceEmitter(batch_printer, SCRATCH)
     replacements, reduced = _cse([hessian[i, j] for i, j in upper], "_b")
     batch_symbols = [s.name for s, _ in replacements]
+    batch_lines = []
     for symbol, expression in replacements:
-        batch.assign(expression, symbol.name)
+        batch_lines += batch.emit(expression, symbol.name)
     mirrors = []
     for (i, j), expression in zip(upper, reduced):
-        batch.assign(expression, f"out[{i}, {j}]")
+        batch_lines += batch.emit(expression, f"out[{i}, {j}]")
         if i != j:
             mirrors.append((j, i, i, j))
-    imports = sorted(set(scalar.module_imports) | set(batch.printer.module_imports) | {"math", "numpy"})
+    imports = sorted(set(scalar.module_imports) | batch_printer.used_modules | {"math", "numpy"})
     return {
         "spec": spec,
         "variables": list(spec.names),
@@ -109,8 +109,8 @@ def function_context(derivation: FunctionDerivation) -> dict:
         "lower_index": [j * n + i for i, j in upper],
         "nonzero": nonzero,
         "batch_symbols": batch_symbols,
-        "batch_temporaries": batch.temporaries,
-        "batch_lines": batch.lines,
+        "batch_temporaries": SCRATCH[:batch.scratch_used],
+        "batch_lines": batch_lines,
         "mirrors": mirrors,
         "command": f"symnn hessian {spec.command_line()} --code FILE",
     }

@@ -1,167 +1,184 @@
-"""NumPy statements that evaluate SymPy expressions into preallocated arrays, with ufunc `out=`.
+"""In-place NumPy statements for the fused training step: one ufunc call per operation, with `out=`.
 
-Evaluating `12*x**2 + 8 - 2*y/5` over 100,000 points the plain way makes four temporary arrays;
-here it becomes `numpy.multiply(x, x, out=t)`, `numpy.multiply(t, 12, out=t)`, ... on one buffer,
-which is what lets a generated batched Hessian keep up with XLA's fused loops. Leaves (symbols,
-numbers, anything without an in-place rule) are printed by SymPy's NumPy printer.
+`InPlaceEmitter.emit(formula, out)` turns one element-wise formula (as `numpy_printer.entrywise_formula`
+gives it, e.g. dA1*(1 - A1**2)) into statements that compute it into the preallocated array `out`:
+
+    np.square(A1, out=dZ1)
+    np.subtract(1, dZ1, out=dZ1)
+    np.multiply(dZ1, dA1, out=dZ1)
+
+Sub-terms that cannot be folded into `out` go to scratch arrays of the same shape (`scratch_used`
+says how many), so a step allocates nothing large. Anything it does not know is assigned whole
+(`out[...] = <expression>`), which is still correct, only slower.
 """
 from __future__ import annotations
 
 import sympy as sp
 
-# SymPy function -> NumPy ufunc that can write into `out`
+from .numpy_printer import CourseNumPyPrinter, _is_relu
+
 UFUNCS = {
-    sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
-    sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "arctan", sp.asinh: "arcsinh",
-    sp.Abs: "absolute",
+    sp.exp: "exp", sp.log: "log", sp.tanh: "tanh", sp.sinh: "sinh", sp.cosh: "cosh", sp.sin: "sin",
+    sp.cos: "cos", sp.tan: "tan", sp.atan: "arctan", sp.asinh: "arcsinh", sp.Abs: "absolute",
 }
-SMALL_POWERS = 4  # x**k for k up to this is done by repeated multiplication
 
 
 class InPlaceEmitter:
-    """Collects statements; `temporaries` lists the scratch buffers the statements use."""
-
-    def __init__(self, printer, module: str = "numpy"):
+    def __init__(self, printer: CourseNumPyPrinter, scratch: list[str]):
         self.printer = printer
-        self.np = module
-        self.lines: list[str] = []
-        self.temporaries: list[str] = []
-        self._free: list[str] = []
+        self.scratch = scratch  # names of same-shaped scratch arrays, used as a stack
+        self.depth = 0
+        self.scratch_used = 0
 
-    # --- scratch buffers, reused once released ---
-    def _take(self) -> str:
-        if self._free:
-            return self._free.pop()
-        name = f"_s{len(self.temporaries)}"
-        self.temporaries.append(name)
-        return name
+    def emit(self, formula: sp.Expr, out: str) -> list[str]:
+        return self._into(formula, out)
 
-    def _give(self, name: str) -> None:
-        self._free.append(name)
+    # --- helpers ---
+    def _np(self, name: str) -> str:
+        return self.printer._module_format(f"numpy.{name}")
 
-    def _emit(self, line: str) -> None:
-        self.lines.append(line)
+    def _leaf(self, e) -> str | None:
+        if isinstance(e, sp.Symbol) or e.is_Number:
+            return self.printer.doprint(e)
+        if isinstance(e, sp.core.relational.Relational):
+            return f"({self.printer.doprint(e)})"
+        return None
 
-    def _leaf(self, expr) -> str:
-        return self.printer.doprint(expr)
+    def _operand(self, e) -> tuple[list[str], str, bool]:
+        """(statements, name, took_scratch): a leaf as it is, anything else computed into scratch."""
+        leaf = self._leaf(e)
+        if leaf is not None:
+            return [], leaf, False
+        if self.depth >= len(self.scratch):
+            return [], f"({self.printer.doprint(e)})", False
+        name = self.scratch[self.depth]
+        self.depth += 1
+        self.scratch_used = max(self.scratch_used, self.depth)
+        return self._into(e, name), name, True
 
-    # --- the compiler ---
-    def assign(self, expr: sp.Expr, target: str) -> None:
-        """Statements that leave the value of `expr` (broadcast to the batch) in the array `target`."""
-        expr = sp.sympify(expr)
-        if expr.is_Number or expr.is_NumberSymbol:
-            self._emit(f"{target}.fill({self._leaf(expr)})")
-        elif expr.is_Symbol:
-            self._emit(f"{self.np}.copyto({target}, {self._leaf(expr)})")
-        elif expr.is_Add:
-            self._add(expr, target)
-        elif expr.is_Mul:
-            self._mul(expr, target)
-        elif expr.is_Pow:
-            self._pow(expr, target)
-        elif expr.func in UFUNCS and len(expr.args) == 1:
-            source = self._operand(expr.args[0], target)
-            self._emit(f"{self.np}.{UFUNCS[expr.func]}({source}, out={target})")
-        else:  # no in-place rule (Piecewise, Max, ...): one expression, broadcast into the target
-            self._emit(f"{self.np}.copyto({target}, {self._leaf(expr)})")
+    def _release(self, took: bool) -> None:
+        self.depth -= took
 
-    def _operand(self, expr, target: str) -> str:
-        """A name holding `expr`: the symbol itself, or `target` after computing into it."""
-        if expr.is_Symbol:
-            return self._leaf(expr)
-        self.assign(expr, target)
-        return target
+    def _apply(self, ufunc: str, operands: list[str], out: str) -> str:
+        return f"{self._np(ufunc)}({', '.join(operands)}, out={out})"
 
-    def _combine(self, ufunc: str, target: str, term) -> None:
-        """target = target (ufunc) term, through a scratch buffer when the term is compound."""
-        if term.is_Symbol or term.is_Number or term.is_NumberSymbol:
-            self._emit(f"{self.np}.{ufunc}({target}, {self._leaf(term)}, out={target})")
-            return
-        scratch = self._take()
-        self.assign(term, scratch)
-        self._emit(f"{self.np}.{ufunc}({target}, {scratch}, out={target})")
-        self._give(scratch)
+    def _source(self, e, out) -> tuple[list[str], str]:
+        """A leaf stays itself; a compound sub-expression is computed into `out` first."""
+        leaf = self._leaf(e)
+        return ([], leaf) if leaf is not None else (self._into(e, out), out)
 
-    def _add(self, expr: sp.Add, target: str) -> None:
-        constant, terms = expr.as_coeff_add()
-        positive = [t for t in terms if not t.could_extract_minus_sign()]
-        negative = [-t for t in terms if t.could_extract_minus_sign()]
-        if positive:
-            self.assign(positive[0], target)
-            rest = positive[1:]
-        else:  # every term negative: start from the first one's negation
-            self.assign(-negative[0], target)
-            rest, negative = [], negative[1:]
+    def _combine(self, lines, out, rest, op_for):
         for term in rest:
-            self._combine("add", target, term)
-        for term in negative:
-            self._combine("subtract", target, term)
-        if constant != 0:
-            self._emit(f"{self.np}.add({target}, {self._leaf(constant)}, out={target})")
+            ufunc, operand_expr = op_for(term)
+            more, name, took = self._operand(operand_expr)
+            lines += more + [self._apply(ufunc, [out, name], out)]
+            self._release(took)
+        return lines
 
-    def _mul(self, expr: sp.Mul, target: str) -> None:
-        coefficient, factors = expr.as_coeff_mul()
-        numerator = [f for f in factors if not (f.is_Pow and f.exp.is_Number and f.exp < 0)]
-        denominator = [1 / f for f in factors if f not in numerator]
-        if not numerator:
-            self.assign(sp.Integer(1) if coefficient == 1 else coefficient, target)
-        else:
-            first = numerator[0]
-            if len(numerator) > 1 and first.is_Symbol and numerator[1].is_Symbol:
-                self._emit(f"{self.np}.multiply({self._leaf(first)}, {self._leaf(numerator[1])}, out={target})")
-                numerator = numerator[1:]
-            elif first.is_Symbol and coefficient == -1:  # fold the sign into the first pass
-                self._emit(f"{self.np}.negative({self._leaf(first)}, out={target})")
-                coefficient = sp.Integer(1)
-            elif first.is_Symbol and coefficient != 1:  # fold the coefficient into the first pass
-                self._emit(f"{self.np}.multiply({self._leaf(first)}, {self._leaf(coefficient)}, out={target})")
-                coefficient = sp.Integer(1)
+    # --- the cases ---
+    def _into(self, e, out: str) -> list[str]:
+        leaf = self._leaf(e)
+        if leaf is not None:
+            return [f"{self._np('copyto')}({out}, {leaf})"]
+        if e.is_Add:
+            return self._add(e, out)
+        if e.is_Mul:
+            return self._mul(e, out)
+        if e.is_Pow:
+            return self._pow(e, out)
+        if isinstance(e, sp.Piecewise):
+            return self._piecewise(e, out)
+        if isinstance(e, sp.Function) and e.func in UFUNCS and len(e.args) == 1:
+            lines, source = self._source(e.args[0], out)
+            return lines + [self._apply(UFUNCS[e.func], [source], out)]
+        return [f"{out}[...] = {self.printer.doprint(e)}"]
+
+    def _add(self, e, out):
+        terms = list(e.args)
+        negative = [t for t in terms if t.could_extract_minus_sign()]
+        positive = [t for t in terms if not any(t is n for n in negative)]
+        compound = [t for t in positive if self._leaf(t) is None]
+        if compound:
+            lines, done = self._into(compound[0], out), [compound[0]]
+        elif positive and negative:  # leaf - x: one np.subtract (x computed into out first if needed)
+            leaf = self._leaf(positive[0])
+            inner = [t for t in negative if self._leaf(-t) is None] or negative
+            subtrahend = self._leaf(-inner[0])
+            if subtrahend is None:
+                lines = self._into(-inner[0], out) + [self._apply("subtract", [leaf, out], out)]
             else:
-                self.assign(first, target)
-            for factor in numerator[1:]:
-                self._combine("multiply", target, factor)
-            if coefficient == -1:
-                self._emit(f"{self.np}.negative({target}, out={target})")
-            elif coefficient != 1:
-                self._emit(f"{self.np}.multiply({target}, {self._leaf(coefficient)}, out={target})")
-        for factor in denominator:
-            self._combine("divide", target, factor)
+                lines = [self._apply("subtract", [leaf, subtrahend], out)]
+            done = [positive[0], inner[0]]
+        elif len(positive) > 1:
+            lines = [self._apply("add", [self._leaf(positive[0]), self._leaf(positive[1])], out)]
+            done = positive[:2]
+        else:  # every term negative: -(sum)
+            return self._into(-e, out) + [self._apply("negative", [out], out)]
+        rest = [t for t in terms if not any(t is d for d in done)]
+        return self._combine(lines, out, rest, lambda t: ("subtract", -t) if t.could_extract_minus_sign() else ("add", t))
 
-    def _pow(self, expr: sp.Pow, target: str) -> None:
-        base, exponent = expr.args
-        if exponent.is_Integer and 2 <= exponent <= SMALL_POWERS:
-            source = self._operand_kept(base)
-            self._emit(f"{self.np}.multiply({source}, {source}, out={target})")
-            for _ in range(int(exponent) - 2):
-                self._emit(f"{self.np}.multiply({target}, {source}, out={target})")
-            self._release(source)
-        elif exponent == -1:
-            source = self._operand(base, target)
-            self._emit(f"{self.np}.divide(1, {source}, out={target})")
-        elif exponent == sp.Rational(1, 2):
-            source = self._operand(base, target)
-            self._emit(f"{self.np}.sqrt({source}, out={target})")
-        elif exponent.is_Number:
-            source = self._operand(base, target)
-            self._emit(f"{self.np}.power({source}, {self._leaf(exponent)}, out={target})")
+    def _mul(self, e, out):
+        coefficient, factors = e.as_coeff_mul()
+        factors = list(factors)
+        divisors = [f for f in factors if f.is_Pow and f.exp == -1]
+        multipliers = [f for f in factors if not any(f is d for d in divisors)]
+        if not multipliers:  # c / (x y ...): the denominator into out, then c / out
+            lines = self._into(sp.Mul(*[d.base for d in divisors]), out)
+            return lines + [self._apply("divide", [self.printer.doprint(coefficient), out], out)]
+        compound = [f for f in multipliers if self._leaf(f) is None]
+        if compound:
+            first, done = compound[0], [compound[0]]
+            lines = self._into(first, out)
+        elif len(multipliers) > 1:
+            first, second = multipliers[0], multipliers[1]
+            lines, done = [self._apply("multiply", [self._leaf(first), self._leaf(second)], out)], [first, second]
         else:
-            source = self._operand(base, target)
-            self._combine_power(source, exponent, target)
+            lines, done = [], []
+            single = self._leaf(multipliers[0])
+            if coefficient == -1:
+                return [self._apply("negative", [single], out)] + self._combine(
+                    [], out, divisors, lambda d: ("divide", d.base))
+            if coefficient == 1 and divisors:  # x / d: one np.divide
+                more, name, took = self._operand(divisors[0].base)
+                lines = more + [self._apply("divide", [single, name], out)]
+                self._release(took)
+                return self._combine(lines, out, divisors[1:], lambda d: ("divide", d.base))
+            lines = [self._apply("multiply", [single, self.printer.doprint(coefficient)], out)]
+            coefficient = sp.Integer(1)
+            done = [multipliers[0]]
+        rest = [f for f in multipliers if not any(f is d for d in done)]
+        lines = self._combine(lines, out, rest, lambda f: ("multiply", f))
+        lines = self._combine(lines, out, divisors, lambda d: ("divide", d.base))
+        if coefficient == -1:
+            lines.append(self._apply("negative", [out], out))
+        elif coefficient != 1:
+            lines.append(self._apply("multiply", [out, self.printer.doprint(coefficient)], out))
+        return lines
 
-    def _combine_power(self, source: str, exponent, target: str) -> None:
-        scratch = self._take()
-        self.assign(exponent, scratch)
-        self._emit(f"{self.np}.power({source}, {scratch}, out={target})")
-        self._give(scratch)
+    def _pow(self, e, out):
+        base, exponent = e.args
+        lines, source = self._source(base, out)
+        if exponent == -1:
+            return lines + [self._apply("reciprocal", [source], out)]
+        if exponent == 2:
+            return lines + [self._apply("square", [source], out)]
+        if exponent == sp.Rational(1, 2):
+            return lines + [self._apply("sqrt", [source], out)]
+        return lines + [self._apply("power", [source, self.printer.doprint(exponent)], out)]
 
-    def _operand_kept(self, expr) -> str:
-        """A name holding `expr` that stays valid while the target is overwritten."""
-        if expr.is_Symbol:
-            return self._leaf(expr)
-        scratch = self._take()
-        self.assign(expr, scratch)
-        return scratch
-
-    def _release(self, name: str) -> None:
-        if name in self.temporaries:
-            self._give(name)
+    def _piecewise(self, e, out):
+        if _is_relu(e):
+            lines, source = self._source(e.args[0][0], out)
+            return lines + [self._apply("maximum", [source, "0"], out)]
+        if len(e.args) == 2 and e.args[1][1] == sp.true:
+            (value, condition), (other, _) = e.args
+            test = f"({self.printer.doprint(condition)})"
+            if other == 0:  # value where the condition holds, else 0: a multiplication by the mask
+                lines, source = self._source(value, out)
+                return lines + [self._apply("multiply", [source, test], out)]
+            lines = self._into(other, out)
+            more, name, took = self._operand(value)
+            lines += more + [f"{self._np('copyto')}({out}, {name}, where={test})"]
+            self._release(took)
+            return lines
+        return [f"{out}[...] = {self.printer.doprint(e)}"]

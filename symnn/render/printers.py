@@ -6,8 +6,10 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from .matrixprint import MatrixLatexMixin
 
-class CourseLatexPrinter(LatexPrinter):
+
+class CourseLatexPrinter(MatrixLatexMixin, LatexPrinter):
     """LaTeX with the course's symbol names; derivatives of the loss always written with a partial."""
 
     def _print_Derivative(self, expr):
