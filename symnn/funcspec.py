@@ -43,10 +43,10 @@ class FunctionSpec:
 
     @property
     def slug(self) -> str:
-        """A file-name-safe name made from the expression, e.g. x4_0.8y4_4x2."""
+        """A file-name-safe name made from the expression, e.g. x4_0p8_y4 for x^4 + 0.8*y^4."""
         text = self.text if self.text is not None else sp.sstr(self.expression)
-        cleaned = re.sub(r"[^A-Za-z0-9.]+", "_", text.replace("**", "").replace("^", "")).strip("_")
-        return cleaned[:40].rstrip("_.") or "function"
+        cleaned = re.sub(r"[^A-Za-z0-9]+", "_", text.replace("**", "").replace("^", "").replace(".", "p")).strip("_")
+        return cleaned[:40].rstrip("_") or "function"
 
 
 def variable_symbol(name: str) -> sp.Symbol:

@@ -12,12 +12,12 @@ from .. import __version__
 from ..derive.functions import FunctionDerivation
 from ..errors import SpecError
 from ..newton import Run
-from .environment import render
+from .environment import make_environment, render
 from .files import MARKER, write_atomic
 from .printers import to_latex, to_sympy_string
 
 SHOW_FIRST, SHOW_LAST = 12, 3  # rows of a long iteration table that are shown
-SHEET_FORMATS = {"tex": "latex/function_sheet.tex.jinja", "md": "markdown/function_sheet.md.jinja"}
+SHEET_FORMATS = {"tex": "latex/function_sheet.tex.jinja", "md": "markdown/function_sheet.md.jinja", "pdf": None}
 
 
 def shown_rows(run: Run) -> list:
@@ -51,17 +51,33 @@ def newton_text(derivation: FunctionDerivation, runs: list[Run]) -> str:
     return render("text/newton.txt.jinja", **report_context(derivation, runs, critical=False))
 
 
+def render_function_sheet(derivation: FunctionDerivation, fmt: str, runs: list[Run] = ()) -> str:
+    from .sheets import texttt
+
+    env = make_environment({})
+    env.filters["texttt"] = texttt
+    context = report_context(derivation, runs)
+    return env.get_template(SHEET_FORMATS[fmt]).render(marker=MARKER, **context)
+
+
 def write_function_sheets(derivation: FunctionDerivation, out_dir, runs: list[Run] = (), formats=("tex", "md"),
                           force: bool = False) -> list[Path]:
+    """The sheet as .tex and .md (and .pdf with pdflatex, which needs the .tex beside it)."""
+    from .pdf import compile_pdf
+
     unknown = [f for f in formats if f not in SHEET_FORMATS]
     if unknown:
         raise SpecError(f"unknown sheet format {unknown[0]!r} (known: {', '.join(SHEET_FORMATS)})")
-    context = report_context(derivation, runs)
-    out_dir = Path(out_dir)
-    return [
-        write_atomic(out_dir / f"{derivation.spec.slug}.function_sheet.{fmt}", render(SHEET_FORMATS[fmt], **context), force=force)
-        for fmt in formats
-    ]
+    stem = Path(out_dir) / derivation.spec.slug
+    written = []
+    tex = render_function_sheet(derivation, "tex", runs) if {"tex", "pdf"} & set(formats) else None
+    if tex is not None:
+        written.append(write_atomic(stem.with_name(stem.name + ".function_sheet.tex"), tex, force=force))
+    if "md" in formats:
+        written.append(write_atomic(stem.with_name(stem.name + ".function_sheet.md"), render_function_sheet(derivation, "md", runs), force=force))
+    if "pdf" in formats:
+        written.append(compile_pdf(tex, stem.with_name(stem.name + ".function_sheet.pdf"), force=force))
+    return written
 
 
 # --- JSON ---
