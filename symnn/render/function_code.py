@@ -120,11 +120,14 @@ def function_module_source(derivation: FunctionDerivation) -> str:
     return render("numpy/function.py.jinja", **function_context(derivation))
 
 
-def load_function_module(derivation: FunctionDerivation, name: str = "symnn_function") -> types.ModuleType:
-    """The generated module, imported from its source in memory. The source is SymPy's printing of a
-    parsed expression tree, never text a person typed."""
-    source = function_module_source(derivation)
+def load_source(source: str, name: str) -> types.ModuleType:
+    """A generated module, imported from its source in memory. The source is SymPy's printing of
+    parsed expression trees through our templates, never text a person typed."""
     module = types.ModuleType(name)
     module.__file__ = f"<symnn generated {name}>"
     exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 (generated code)
     return module
+
+
+def load_function_module(derivation: FunctionDerivation, name: str = "symnn_function") -> types.ModuleType:
+    return load_source(function_module_source(derivation), name)
