@@ -49,6 +49,7 @@ def hessian_context(hessian: NetworkHessian) -> dict:
     shared = [(s.name, printer.doprint(e)) for s, e in replacements]
     gradient = [printer.doprint(e) for e in reduced[: len(hessian.gradient)]]
     entries = [(i, j, printer.doprint(e)) for (i, j), e in zip(upper, reduced[len(hessian.gradient):])]
+    gradient_replacements, gradient_reduced = sp.cse(list(hessian.gradient), symbols=sp.numbered_symbols("_g"))
     loss = printer.doprint(d.loss)
     return {
         "spec": spec,
@@ -65,6 +66,8 @@ def hessian_context(hessian: NetworkHessian) -> dict:
         "shared": shared,
         "loss": loss,
         "gradient": gradient,
+        "gradient_shared": [(s.name, printer.doprint(e)) for s, e in gradient_replacements],
+        "gradient_only": [printer.doprint(e) for e in gradient_reduced],
         "entries": entries,
         "nonzero": len(entries),
         "mean": spec.reduction == "mean",
