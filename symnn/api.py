@@ -161,3 +161,33 @@ def write_function_sheets(derivation: FunctionDerivation, out: str | Path, runs=
     from .render.function_report import write_function_sheets as write
 
     return write(derivation, out, list(runs), formats, force)
+
+
+def network_hessian(spec: str | NetworkSpec = "2-2-1", code: str | Path | None = None, train: bool = False,
+                    learning_rate: float = 1.2, force: bool = False, **options) -> dict:
+    """The Hessian of a small network's cost: a summary, the NumPy module (to `code`), and with `train`
+    damped Newton against gradient descent on seeded toy data."""
+    from . import network_newton
+    from .derive.network_hessian import network_hessian as derive_hessian
+    from .render.hessian_code import hessian_module_source, load_hessian_module
+
+    hessian = derive_hessian(derive(spec, **options))
+    files = [write_atomic(code, hessian_module_source(hessian), force=force)] if code else []
+    runs, data = [], None
+    if train:
+        module = load_hessian_module(hessian)
+        X, Y = network_newton.toy_data(hessian.derivation.spec)
+        start = network_newton.initial_parameters(module)
+        runs = [network_newton.newton(hessian.derivation, X, Y, parameters=start, tol=1e-6, module=module),
+                network_newton.gradient_descent(hessian.derivation, X, Y, learning_rate, parameters=start, tol=1e-6,
+                                                max_iter=20_000, module=module)]
+        data = X.shape
+    text = render("text/network_hessian.txt.jinja", hessian=hessian, spec=hessian.derivation.spec,
+                  runs=[{"run": r, "rows": _shown(r)} for r in runs], data=data)
+    return {"hessian": hessian, "runs": runs, "files": files, "text": text}
+
+
+def _shown(run):
+    from .render.function_report import shown_rows
+
+    return shown_rows(run)

@@ -72,7 +72,7 @@ def hessian_context(hessian: NetworkHessian) -> dict:
         "nonzero": len(entries),
         "mean": spec.reduction == "mean",
         "imports": sorted(printer.used_modules | {"numpy"}),
-        "command": f"symnn newton --network {spec.command_line()}",
+        "command": f"symnn hessian {spec.command_line()} --network --code FILE",
     }
 
 
