@@ -11,7 +11,7 @@ from .common import EXIT_OK, EXIT_WRONG, add_function_arguments
 def register(subcommands) -> None:
     parser = subcommands.add_parser("newton", help="Newton's method (and gradient descent beside it) with an iteration table")
     add_function_arguments(parser)
-    parser.add_argument("--x0", required=True, help="the start: one number per variable, comma-separated (e.g. 4,4)")
+    parser.add_argument("--x0", required=True, help="the start: one number per variable, comma-separated (e.g. 4,4; write --x0=-2,1 when it begins with a minus)")
     parser.add_argument("--root", action="store_true", help="find a root f(x) = 0 (one variable) instead of a minimum")
     parser.add_argument("--any-critical", action="store_true",
                         help="keep going where the Hessian is not positive definite (finds saddles and maxima too)")
