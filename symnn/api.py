@@ -10,8 +10,8 @@ from .derive.perweight import NetworkDerivation, derive_network
 from .errors import SpecError
 from .funcspec import FunctionSpec, parse_function
 from .render.environment import render
+from .render.files import refuse_foreign_files, write_atomic
 from .render.function_code import function_module_source, load_function_module
-from .render.files import write_atomic
 from .render.jsonout import derivation_json
 from .spec import NetworkSpec, parse_spec
 from .verify import check_gradients
@@ -49,10 +49,11 @@ def _name(derivation, parameter) -> str:
 
 
 def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = False) -> str:
-    deltas = [d for layer in sorted(derivation.deltas) for d in derivation.deltas[layer]]
+    deltas = [d for layer in sorted(derivation.deltas, reverse=True) for d in derivation.deltas[layer]]  # as derived: output first
     return render(
         "text/derive.txt.jinja",
         derivation.notation.text_names,
+        derivation.notation.chain_positions,
         spec=derivation.spec,
         loss=derivation.loss,
         reduction=derivation.reduction_factor,
@@ -84,12 +85,13 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     out = Path(out)
     slug = derivation.spec.slug
     checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
-    report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks)
-    files = [
-        write_atomic(out / f"{slug}.derivation.json", derivation_json(derivation, gradients)),
-        write_atomic(out / f"{slug}.derivation.txt", derivation_text(derivation, gradients)),
-        write_atomic(out / f"{slug}.report.txt", report),
-    ]
+    outputs = {
+        out / f"{slug}.derivation.json": derivation_json(derivation, gradients),
+        out / f"{slug}.derivation.txt": derivation_text(derivation, gradients),
+        out / f"{slug}.report.txt": render("text/report.txt.jinja", spec=derivation.spec, checks=checks),
+    }
+    refuse_foreign_files(outputs)
+    files = [write_atomic(path, content) for path, content in outputs.items()]
     from .render.sheets import write_sheets
 
     sheet_files, sheet_note = write_sheets(derivation, out)

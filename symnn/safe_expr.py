@@ -89,11 +89,11 @@ class FormulaReader:
             depth -= ch in ")]}"
             if depth > MAX_DEPTH:
                 raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
-        # People write z^2 for a power; Python reads ^ as xor, with the wrong precedence (x^4 + y
-        # would be x^(4 + y)), so it becomes ** before parsing. No string literal survives the
-        # whitelist, so the textual swap cannot change anything else.
+        # People write z^2 for a power. Python's ^ is xor with a lower precedence than /, so it is
+        # rewritten before parsing (string literals are refused anyway, so no text is misread).
+        text = text.replace("^", "**")
         try:
-            return ast.parse(text.replace("^", "**").strip(), mode="eval")
+            return ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             where = f" at column {exc.offset}" if getattr(exc, "offset", None) else ""
             raise ParseError(f"cannot read {_short(text)!r}{where}: not a formula") from None

@@ -135,7 +135,7 @@ class NetworkDerivation:
     def _upstream(self) -> dict[int, tuple[ChainFactor, ...]]:
         """Factors from L down to da^{[l]}/dz^{[l]} of the whole layer, shared by its parameters."""
         depth = self.spec.depth
-        a_vec, z_vec = (lambda l: layer_symbol("a", l)), (lambda l: layer_symbol("z", l))
+        a_vec, z_vec = (lambda l: self._layer_quantity("a", l)), (lambda l: self._layer_quantity("z", l))
         chain = (
             ChainFactor(LOSS, a_vec(depth), _scalar_or_matrix(sp.ImmutableMatrix([self.loss_gradient]))),
             ChainFactor(a_vec(depth), z_vec(depth), _scalar_or_matrix(self.activation_jacobian(depth))),
@@ -148,6 +148,12 @@ class NetworkDerivation:
             )
             upstream[layer] = chain
         return upstream
+
+    def _layer_quantity(self, name: str, layer: int) -> sp.Symbol:
+        """The whole layer's a or z; for a one-unit layer, that unit's own symbol."""
+        if self.spec.sizes[layer] == 1:
+            return getattr(self.notation, name)(layer, 1)
+        return layer_symbol(name, layer)
 
     def chain_factors(self, layer: int, j: int, source: int | None) -> tuple[ChainFactor, ...]:
         """dL/da^{[L]}, da^{[L]}/dz^{[L]}, dz^{[L]}/da^{[L-1]}, ..., dz^{[l]}_j/d(parameter)."""
@@ -164,11 +170,11 @@ class NetworkDerivation:
                     local,
                 )
             column = self.activation_jacobian(depth)[:, j - 1]
-            return (self._upstream[depth][0], ChainFactor(layer_symbol("a", depth), z_j, _scalar_or_matrix(column)), local)
+            return (self._upstream[depth][0], ChainFactor(self._layer_quantity("a", depth), z_j, _scalar_or_matrix(column)), local)
         above = self._upstream[layer + 1]
         column = self.linear_jacobian(layer + 1)[:, j - 1]
         return above + (
-            ChainFactor(layer_symbol("z", layer + 1), a_j, _scalar_or_matrix(column)),
+            ChainFactor(self._layer_quantity("z", layer + 1), a_j, _scalar_or_matrix(column)),
             ChainFactor(a_j, z_j, self.activation_derivative(layer, j)),
             local,
         )

@@ -17,7 +17,7 @@ from ..errors import LimitExceeded, ParseError, SpecError
 from ..safe_expr import read_formula
 from .output_form import express_through_output, tidy
 
-z = sp.Symbol("z")
+z = sp.Symbol("z", real=True)  # real: |z| differentiates to sign(z), not re/im parts
 a = sp.Symbol("a")
 
 
@@ -102,9 +102,9 @@ def _relu() -> Activation:
     )
 
 
-def _leaky_relu(slope: sp.Rational) -> Activation:
+def _leaky_relu(slope: sp.Rational, written: str | None) -> Activation:
     return Activation(
-        f"leaky_relu({slope})" if slope != sp.Rational(1, 100) else "leaky_relu",
+        f"leaky_relu({written})" if written else "leaky_relu",
         r"\operatorname{LeakyReLU}",
         sp.Piecewise((z, z > 0), (slope * z, True)),
         note=f"leaky_relu'(0) is taken as the slope {slope}",
@@ -134,7 +134,7 @@ def activation_from_text(text: str) -> Activation | Softmax:
         slope = sp.Rational(leaky.group(1)) if leaky.group(1) else sp.Rational(1, 100)
         if not 0 < slope < 1:
             raise SpecError(f"leaky_relu slope must be between 0 and 1, got {slope}")
-        return _leaky_relu(slope)
+        return _leaky_relu(slope, leaky.group(1))
     if re.fullmatch(r"[A-Za-z_]\w*", name):
         close = difflib.get_close_matches(key, list(BUILTIN) + ["leaky_relu"], n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
