@@ -25,7 +25,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from ..rules.activations import Softmax
+from ..rules.activations import Softmax, a as activation_output, z as activation_input
 from ..rules.fused import fused_output_gradient
 from ..spec import NetworkSpec
 from .matrixnodes import Elementwise, SumEntries, UnitSoftmax, ones_column, ones_row
@@ -44,7 +44,7 @@ NAMES = {
 M = sp.Symbol("m")  # the number of examples (the same symbol as the per-weight reduction factor)
 COST = sp.Symbol("J")
 # scalar variables of the rules, as the rules write them
-A_VAR, Y_VAR, Z_VAR = sp.Symbol("a"), sp.Symbol("y"), sp.Symbol("z")
+A_VAR, Y_VAR, Z_VAR = activation_output, sp.Symbol("y"), activation_input  # the rules' own symbols (z is real)
 DA_VAR = sp.Symbol("da")
 
 
