@@ -39,7 +39,7 @@ def hessian(point, out=None):
 
 
 def _hessian_block(x, out):
-    """Hessians of one block of points (each variable a 1-D array) into out[:, :, block]."""
+    """The non-zero Hessian entries of a block of points (each variable a 1-D array) into out."""
     count, dtype = out.shape[-1], out.dtype
     _s0 = np.empty(count, dtype)
     np.power(x, -2, out=out[0, 0])
@@ -57,7 +57,7 @@ def hessian_batch(points, out=None):
     points = np.asarray(points)
     if points.dtype.kind != "f":
         points = points.astype(np.float64)
-    if out is None:
+    if out is None:  # np.zeros: the pages of zero entries are never touched (calloc), so they cost nothing
         out = np.empty((1, 1, points.shape[0]), points.dtype)
     _hessian_block(*points.T, out)
     return out.transpose(2, 0, 1)

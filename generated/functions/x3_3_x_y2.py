@@ -42,9 +42,8 @@ def hessian(point, out=None):
 
 
 def _hessian_block(x, y, out):
-    """Hessians of one block of points (each variable a 1-D array) into out[:, :, block]."""
+    """The non-zero Hessian entries of a block of points (each variable a 1-D array) into out."""
     count, dtype = out.shape[-1], out.dtype
-    out.fill(0.0)
     np.multiply(x, 6, out=out[0, 0])
     np.copyto(out[1, 1], 2)
 
@@ -59,7 +58,9 @@ def hessian_batch(points, out=None):
     points = np.asarray(points)
     if points.dtype.kind != "f":
         points = points.astype(np.float64)
-    if out is None:
-        out = np.empty((2, 2, points.shape[0]), points.dtype)
+    if out is None:  # np.zeros: the pages of zero entries are never touched (calloc), so they cost nothing
+        out = np.zeros((2, 2, points.shape[0]), points.dtype)
+    else:
+        out.fill(0.0)
     _hessian_block(*points.T, out)
     return out.transpose(2, 0, 1)
