@@ -25,6 +25,7 @@ import sympy as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import symnn.api  # noqa: E402
 from symnn.derive.functions import derive_function  # noqa: E402
 from symnn.funcspec import parse_function, rosenbrock  # noqa: E402
 from symnn.newton import gradient_descent, newton_minimise  # noqa: E402
@@ -170,6 +171,12 @@ def main() -> int:
     for rate in (0.001, 0.01, 0.02):
         run = gradient_descent(seed, [4.0, 4.0], rate, module=module)
         print(f"  gradient descent: {run.iterations:6d} iterations, {run.status}, learning rate {rate}")
+
+    print("\nTraining the seeds' 2-2-1 sigmoid network (seeded toy data, m = 200), stopping at |grad J| <= 1e-6:")
+    result = symnn.api.network_hessian("2-2-1", train=True)
+    for run in result["runs"]:
+        rate = f", learning rate {run.learning_rate}" if run.learning_rate is not None else ""
+        print(f"  {run.method + rate:34} {run.iterations:6d} iterations, {run.status}, J = {run.rows[-1].value:.6f}")
     return 0
 
 
