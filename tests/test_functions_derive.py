@@ -101,3 +101,13 @@ def test_quadratics_against_numpy(a, b, c, p, q):
     expected = SADDLE if eigenvalues.min() < 0 < eigenvalues.max() else MINIMUM if eigenvalues.min() > 0 else MAXIMUM
     assert point.kind == expected
     assert np.allclose(point.numeric_eigenvalues, eigenvalues)
+
+
+def test_cardano_roots_are_exact_yet_shown_as_numbers():
+    # f' = x^3 - x + 1/10 has three real roots, which Cardano's formula writes through complex cube roots
+    points = derive_function(parse_function("x^4/4 - x^2/2 + x/10 + y^2")).critical_points
+    assert points.solved_exactly
+    roots = sorted(np.roots([1, 0, -1, 0.1]).real)
+    assert [p.numeric[0] for p in points.points] == pytest.approx(roots, abs=1e-12)
+    assert [p.kind for p in points.points] == [MINIMUM, SADDLE, MINIMUM]  # f'' = 3x^2 - 1 at each root
+    assert all(p.exact and p.readable == (False, True) for p in points.points)

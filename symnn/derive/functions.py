@@ -47,6 +47,17 @@ class CriticalPoint:
     def exact(self) -> bool:
         return self.method == EXACT
 
+    @property
+    def eigenvalue_forms(self) -> tuple:
+        """Per eigenvalue: its exact form where that says more than the number (6 - sqrt(5)), else None."""
+        return tuple(e if isinstance(e, sp.Basic) and not e.is_Number else None for e in self.eigenvalues)
+
+    @property
+    def readable(self) -> tuple[bool, ...]:
+        """Per coordinate: is the exact form worth showing? (Cardano's formula for a cubic's real
+        roots runs through complex cube roots: exact, but no help to a reader; the JSON keeps it.)"""
+        return tuple(self.exact and _readable(sp.sympify(v)) for v in self.values)
+
 
 @dataclass(frozen=True)
 class CriticalSet:
@@ -142,29 +153,27 @@ class FunctionDerivation:
         try:
             with time_limit(self.solve_seconds, "SymPy's solve"):
                 solutions = sp.solve(list(self.gradient), list(self.variables), dict=True)
-                points, sets = [], []
-                for solution in solutions:
-                    values = tuple(sp.sympify(solution.get(v, v)) for v in self.variables)
-                    if any(value.free_symbols for value in values):
-                        sets.append(CriticalSet(values))
-                    elif all(_is_real(value) for value in values):
-                        points.append(self._classified(values, EXACT))
-                return points, sets, None
+                candidates = [tuple(sp.sympify(s.get(v, v)) for v in self.variables) for s in solutions]
+                real = [values for values in candidates if values_are_real(values)]
         except LimitExceeded:
             return [], [], f"SymPy's solve did not finish within {self.solve_seconds:g} s"
         except (NotImplementedError, ValueError, TypeError, ZeroDivisionError) as exc:
             return [], [], f"SymPy's solve could not solve grad f = 0 ({type(exc).__name__})"
+        sets = [CriticalSet(values) for values in real if any(v.free_symbols for v in values)]
+        points = [self._classified(values, EXACT) for values in real if not any(v.free_symbols for v in values)]
+        return points, sets, None
 
     def _classified(self, values: tuple, method: str) -> CriticalPoint:
         at = dict(zip(self.variables, values))
         if method == EXACT:
             hessian = sp.ImmutableMatrix(self.hessian.xreplace(at))
-            eigenvalues = self._exact_eigenvalues(hessian)
+            simple = all(_readable(sp.sympify(v)) for v in values)
+            eigenvalues = self._exact_eigenvalues(hessian) if simple else None
         else:
             hessian = sp.ImmutableMatrix(self.hessian_numeric(np.array(values, dtype=float)))
             eigenvalues = None
-        if eigenvalues is None:
-            numeric = np.array(hessian.evalf(17).tolist(), dtype=float)
+        if eigenvalues is None:  # real parts: Cardano's forms carry a vanishing imaginary part
+            numeric = np.array([[float(sp.re(sp.N(e, 30))) for e in row] for row in hessian.tolist()])
             eigenvalues = tuple(float(e) for e in np.linalg.eigvalsh(numeric))
         return CriticalPoint(values, method, hessian, eigenvalues, classify(list(eigenvalues)))
 
@@ -262,6 +271,15 @@ def _on_set(derivation: FunctionDerivation, critical_set: CriticalSet, point) ->
     except TypeError:
         return False
     return _close(point, expected)
+
+
+def values_are_real(values) -> bool:
+    """Free (a set of solutions) or numerically real in every coordinate."""
+    return all(v.free_symbols or _is_real(v) for v in values)
+
+
+def _readable(value: sp.Expr) -> bool:
+    return not value.has(sp.I) and not value.has(sp.CRootOf) and len(sp.sstr(value)) <= 40
 
 
 def _is_real(value: sp.Expr) -> bool:
