@@ -8,8 +8,9 @@ n = 2, 10 and 50 dimensions. Per call (one point, float64): symnn's generated `h
 (eager). Batched over 100,000 points (10,000 for n = 50, whose Hessians alone take 200 MB):
 symnn's `hessian_batch` against `jax.jit(jax.vmap(jax.hessian(f)))`. Then the iteration counts of
 Newton's method and gradient descent on the seed's function from (4, 4).
-Each time is the best of several repeats (the machine is shared); JAX and PyTorch inputs are already
-on their device, and every result is checked against symnn's before it is timed.
+Each time is the best of many timing loops, the contenders taking turns loop by loop (the machine is
+shared); JAX and PyTorch inputs are already on their device, and every result is checked against
+symnn's before it is timed.
 """
 from __future__ import annotations
 
@@ -34,14 +35,24 @@ from symnn.render.function_code import load_function_module  # noqa: E402
 SEED_FUNCTION = "x^4 + 0.8*y^4 + 4*x^2 + 2*y^2 - x*y - 0.2*x^2*y"
 
 
-def best_time(call, seconds: float = 0.4, repeats: int = 7) -> float:
-    """Seconds per call: the best of `repeats` runs of a loop sized to take about `seconds`."""
+def loop_size(call, seconds: float) -> int:
+    """Calls per timing loop so that one loop takes about `seconds`."""
     call()
-    number, elapsed = 1, 0.0
-    while elapsed < seconds / repeats:
+    number = 1
+    while timeit.timeit(call, number=number) < seconds:
         number *= 2
-        elapsed = timeit.timeit(call, number=number)
-    return min(timeit.repeat(call, number=number, repeat=repeats)) / number
+    return number
+
+
+def best_times(calls: dict, seconds: float = 0.05, rounds: int = 15) -> dict:
+    """Seconds per call for each contender: the best of `rounds` loops, the contenders taking turns
+    round by round, so a busy spell on a shared machine hits them all alike."""
+    sizes = {name: loop_size(call, seconds) for name, call in calls.items()}
+    best = {name: float("inf") for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            best[name] = min(best[name], timeit.timeit(call, number=sizes[name]) / sizes[name])
+    return best
 
 
 def jax_functions():
@@ -104,7 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter timing loops")
     args = parser.parse_args()
-    budget = 0.15 if args.quick else 0.4
+    budget, rounds = (0.02, 7) if args.quick else (0.05, 21)
 
     jx, th = jax_functions(), torch_functions()
     print(f"python {platform.python_version()}, numpy {np.__version__}, sympy {sp.__version__}, "
@@ -126,34 +137,34 @@ def main() -> int:
         expected = module.hessian(point)
         naive = sp.lambdify([list(derivation.variables)], derivation.hessian, "numpy")
         assert np.allclose(naive(point), expected)
-        ours = best_time(lambda: module.hessian(point), budget)
-        plain = best_time(lambda: naive(point), budget)
-        jax_time = torch_time = None
+        calls = {"symnn": lambda: module.hessian(point), "lambdify": lambda: naive(point)}
         if jx:
             jax, jnp, seed, rosen = jx
             hess = jax.jit(jax.hessian(seed if kind == "seed" else rosen))
             device_point = jnp.asarray(point)
             assert np.allclose(np.asarray(hess(device_point)), expected)
-            jax_time = best_time(lambda: hess(device_point).block_until_ready(), budget)
+            calls["jax"] = lambda: hess(device_point).block_until_ready()
         if th:
             torch, seed_t, rosen_t = th
-            function = seed_t if kind == "seed" else rosen_t
             torch_point = torch.tensor(point)
-            hess_t = torch.func.hessian(function)
+            hess_t = torch.func.hessian(seed_t if kind == "seed" else rosen_t)
             assert np.allclose(hess_t(torch_point).numpy(), expected)
-            torch_time = best_time(lambda: hess_t(torch_point), budget)
+            calls["torch"] = lambda: hess_t(torch_point)
+        times = best_times(calls, budget, rounds)
+        ours, plain, jax_time, torch_time = (times.get(k) for k in ("symnn", "lambdify", "jax", "torch"))
         print(f"{label:18} {fmt(ours)} {fmt(plain)} {fmt(jax_time)} {fmt(torch_time)} {ratio(jax_time, ours):>8} {ratio(torch_time, ours):>9}")
 
         count = 10_000 if n > 10 else 100_000
         points = rng.uniform(-2, 2, size=(count, n))
-        ours_batch = best_time(lambda: module.hessian_batch(points), budget * 2, repeats=5)
-        jax_batch = None
+        batch_calls = {"symnn": lambda: module.hessian_batch(points)}
         if jx:
             batched = jax.jit(jax.vmap(jax.hessian(seed if kind == "seed" else rosen)))
             device_points = jnp.asarray(points)
             check = slice(0, 50)
             assert np.allclose(np.asarray(batched(device_points))[check], module.hessian_batch(points)[check])
-            jax_batch = best_time(lambda: batched(device_points).block_until_ready(), budget * 2, repeats=5)
+            batch_calls["jax"] = lambda: batched(device_points).block_until_ready()
+        batch_times = best_times(batch_calls, budget, max(5, rounds // 2))
+        ours_batch, jax_batch = batch_times["symnn"], batch_times.get("jax")
         batch_rows.append((label, count, ours_batch, jax_batch))
 
     print("\nBatched (float64), the whole batch:")

@@ -10,30 +10,26 @@ import math
 import numpy as np
 
 VARIABLES = ("x", )
-_ndarray = np.ndarray
-
-
-def _floats(point):
-    return point.tolist() if type(point) is _ndarray else [float(v) for v in point]
+_ndarray, _empty, _zeros = np.ndarray, np.empty, np.zeros  # bound once: one point takes well under a microsecond
 
 
 def f(point):
     """f at one point, a float."""
-    x, = _floats(point)
+    x, = point.tolist() if type(point) is _ndarray else point
     return math.exp(x) - math.log(x)
 
 
 def gradient(point):
     """The gradient at one point, shape (1,)."""
-    x, = _floats(point)
+    x, = point.tolist() if type(point) is _ndarray else point
     return np.array([math.exp(x) - 1/x])
 
 
 def hessian(point, out=None):
     """The Hessian at one point, shape (1, 1); written into `out` when given."""
-    x, = _floats(point)
+    x, = point.tolist() if type(point) is _ndarray else point
     if out is None:
-        out = np.empty((1, 1))
+        out = _empty((1, 1))
     out[0, 0] = math.exp(x) + x**(-2)
     return out
 

@@ -10,30 +10,26 @@ import math
 import numpy as np
 
 VARIABLES = ("x", "y", )
-_ndarray = np.ndarray
-
-
-def _floats(point):
-    return point.tolist() if type(point) is _ndarray else [float(v) for v in point]
+_ndarray, _empty, _zeros = np.ndarray, np.empty, np.zeros  # bound once: one point takes well under a microsecond
 
 
 def f(point):
     """f at one point, a float."""
-    x, y = _floats(point)
+    x, y = point.tolist() if type(point) is _ndarray else point
     return x**3 - 3*x + y**2
 
 
 def gradient(point):
     """The gradient at one point, shape (2,)."""
-    x, y = _floats(point)
+    x, y = point.tolist() if type(point) is _ndarray else point
     return np.array([3*x**2 - 3, 2*y])
 
 
 def hessian(point, out=None):
     """The Hessian at one point, shape (2, 2); written into `out` when given."""
-    x, y = _floats(point)
+    x, y = point.tolist() if type(point) is _ndarray else point
     if out is None:
-        out = np.zeros((2, 2))
+        out = _zeros((2, 2))
     else:
         out.fill(0.0)
     out[0, 0] = 6*x

@@ -10,31 +10,27 @@ import math
 import numpy as np
 
 VARIABLES = ("x", "y", )
-_ndarray = np.ndarray
-
-
-def _floats(point):
-    return point.tolist() if type(point) is _ndarray else [float(v) for v in point]
+_ndarray, _empty, _zeros = np.ndarray, np.empty, np.zeros  # bound once: one point takes well under a microsecond
 
 
 def f(point):
     """f at one point, a float."""
-    x, y = _floats(point)
+    x, y = point.tolist() if type(point) is _ndarray else point
     _v0 = x**2
     return -1/5*_v0*y + 4*_v0 + x**4 - x*y + (4/5)*y**4 + 2*y**2
 
 
 def gradient(point):
     """The gradient at one point, shape (2,)."""
-    x, y = _floats(point)
+    x, y = point.tolist() if type(point) is _ndarray else point
     return np.array([4*x**3 - 2/5*x*y + 8*x - y, -1/5*x**2 - x + (16/5)*y**3 + 4*y])
 
 
 def hessian(point, out=None):
     """The Hessian at one point, shape (2, 2); written into `out` when given."""
-    x, y = _floats(point)
+    x, y = point.tolist() if type(point) is _ndarray else point
     if out is None:
-        out = np.empty((2, 2))
+        out = _empty((2, 2))
     out[0, 0] = 12*x**2 - 2/5*y + 8
     out[0, 1] = out[1, 0] = -2/5*x - 1
     out[1, 1] = (48/5)*y**2 + 4
