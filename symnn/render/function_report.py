@@ -11,7 +11,7 @@ import sympy as sp
 from .. import __version__
 from ..derive.functions import FunctionDerivation
 from ..errors import SpecError
-from ..newton import Run
+from ..newton import ROOT, Run
 from .environment import make_environment, render
 from .files import MARKER, write_atomic
 from .printers import to_latex, to_sympy_string
@@ -39,8 +39,21 @@ def report_context(derivation: FunctionDerivation, runs: list[Run] = (), critica
         "hessian": derivation.hessian,
         "critical": points,
         "runs": [{"run": run, "rows": shown_rows(run)} for run in runs],
-        "command": f"symnn hessian {spec.command_line()}",
+        "command": regenerating_command(derivation, runs),
     }
+
+
+def regenerating_command(derivation: FunctionDerivation, runs: list[Run] = ()) -> str:
+    """The command that makes this output again: symnn hessian, or symnn newton with the runs' options."""
+    spec = derivation.spec
+    if not runs:
+        return f"symnn hessian {spec.command_line()}"
+    start = ",".join(repr(v) for v in runs[0].rows[0].x)
+    parts = [f"symnn newton {spec.command_line()} --x0{'=' if start.startswith('-') else ' '}{start}"]
+    if runs[0].method == ROOT:
+        parts.append("--root")
+    parts += [f"--compare-gd --lr {run.learning_rate!r}" for run in runs if run.learning_rate is not None]
+    return " ".join(parts)
 
 
 def hessian_text(derivation: FunctionDerivation) -> str:
