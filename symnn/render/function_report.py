@@ -47,13 +47,13 @@ def regenerating_command(derivation: FunctionDerivation, runs: list[Run] = ()) -
     """The command that makes this output again: symnn hessian, or symnn newton with the runs' options."""
     spec = derivation.spec
     if not runs:
-        return f"symnn hessian {spec.command_line()}"
+        return f"symnn hessian {spec.command_line()} --sheet DIR"
     start = ",".join(repr(v) for v in runs[0].rows[0].x)
     parts = [f"symnn newton {spec.command_line()} --x0{'=' if start.startswith('-') else ' '}{start}"]
     if runs[0].method == ROOT:
         parts.append("--root")
     parts += [f"--compare-gd --lr {run.learning_rate!r}" for run in runs if run.learning_rate is not None]
-    return " ".join(parts)
+    return " ".join(parts + ["--sheet DIR"])
 
 
 def hessian_text(derivation: FunctionDerivation) -> str:
