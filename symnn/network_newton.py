@@ -13,7 +13,7 @@ import numpy as np
 
 from .derive.network_hessian import network_hessian
 from .derive.perweight import NetworkDerivation
-from .newton import CONVERGED, DESCENT, DIVERGED, INDEFINITE, LIMIT, SINGULAR, Iterate, Run
+from .newton import DESCENT, INDEFINITE, LIMIT, SINGULAR, Run, Stepper
 from .render.hessian_code import load_hessian_module
 
 NEWTON_DAMPED = "Newton's method (damped)"
@@ -38,27 +38,6 @@ def initial_parameters(module, seed: int = 1, scale: float = 0.5) -> dict:
     return {name: rng.normal(0, scale, size=shape) for name, shape in module.SHAPES.items()}
 
 
-def _record(run: Run, k: int, theta, cost: float, g) -> bool:
-    norm = float(np.linalg.norm(g))
-    run.rows.append(Iterate(k, tuple(float(v) for v in theta), float(cost), norm, None))
-    if not (np.isfinite(cost) and np.isfinite(norm)):
-        run.status, run.message = DIVERGED, f"diverged at k = {k}: the cost is no longer finite"
-        return True
-    if norm <= run_tolerance(run):
-        run.status, run.message = CONVERGED, f"converged at k = {k}: |grad J| = {norm:.3g}"
-        return True
-    return False
-
-
-def run_tolerance(run: Run) -> float:
-    return getattr(run, "tolerance", TOLERANCE)
-
-
-def _stepped(run: Run, step) -> None:
-    last = run.rows[-1]
-    run.rows[-1] = Iterate(last.k, last.x, last.value, last.gradient_norm, float(np.linalg.norm(step)))
-
-
 def newton(derivation: NetworkDerivation, X, Y, parameters=None, tol: float = TOLERANCE, max_iter: int = 200,
            plain: bool = False, module=None) -> Run:
     """Newton's method on the cost J(theta) from `parameters` (default: seeded small random weights)."""
@@ -70,7 +49,7 @@ def _newton(derivation, X, Y, parameters, tol, max_iter, plain, module) -> Run:
     module = module or load_hessian_module(network_hessian(derivation))
     theta = module.to_vector(parameters if parameters is not None else initial_parameters(module))
     run = Run(NEWTON_PLAIN if plain else NEWTON_DAMPED)
-    run.tolerance = tol
+    stepper = Stepper(run, tol, theta, "|grad J|")
 
     def cost(t):
         with np.errstate(all="ignore"):  # a trial step may saturate a sigmoid: log(0) = -inf, refused below
@@ -81,17 +60,16 @@ def _newton(derivation, X, Y, parameters, tol, max_iter, plain, module) -> Run:
     for k in range(max_iter + 1):
         g, H = module.gradient_and_hessian(module.to_parameters(theta), X, Y)
         value = cost(theta)
-        if _record(run, k, theta, value, g) or k == max_iter:
+        if stepper.record(k, theta, value, np.linalg.norm(g)) or k == max_iter:
             break
         eigenvalues = np.linalg.eigvalsh(H)
         if plain:
             if np.abs(eigenvalues).min() <= 1e-14 * np.abs(eigenvalues).max():
-                run.status, run.message = SINGULAR, f"stopped at k = {k}: the Hessian is singular"
+                stepper.stop(SINGULAR, f"stopped at k = {k}: the Hessian is singular")
                 break
             if eigenvalues.min() < 0:
-                run.status, run.message = INDEFINITE, (
-                    f"stopped at k = {k}: the Hessian is not positive definite (smallest eigenvalue "
-                    f"{eigenvalues.min():.3g}); the plain Newton step heads for a saddle point")
+                stepper.stop(INDEFINITE, f"stopped at k = {k}: the Hessian is not positive definite (smallest "
+                                         f"eigenvalue {eigenvalues.min():.3g}); the plain Newton step heads for a saddle point")
                 break
             step = np.linalg.solve(H, g)
         else:
@@ -104,15 +82,14 @@ def _newton(derivation, X, Y, parameters, tol, max_iter, plain, module) -> Run:
                     break
                 damping = max(4 * damping, 1e-6)
             else:
-                run.status, run.message = LIMIT, (f"stopped at k = {k}: no damped Newton step lowers the cost any more "
-                                                  f"(|grad J| = {run.rows[-1].gradient_norm:.3g})")
+                stepper.stop(LIMIT, f"stopped at k = {k}: no damped Newton step lowers the cost any more "
+                                    f"(|grad J| = {run.rows[-1].gradient_norm:.3g})")
                 break
             damping /= 3
-        _stepped(run, step)
+        if stepper.stepped(theta, step):
+            break
         theta = theta - step
-    if not run.message:
-        run.status, run.message = LIMIT, f"stopped at the iteration limit ({max_iter}) with |grad J| = {run.rows[-1].gradient_norm:.3g}"
-    return run
+    return stepper.limit(max_iter)
 
 
 def gradient_descent(derivation: NetworkDerivation, X, Y, learning_rate: float = 1.2, parameters=None,
@@ -126,15 +103,14 @@ def _descent(derivation, X, Y, learning_rate, parameters, tol, max_iter, module)
     module = module or load_hessian_module(network_hessian(derivation))
     theta = module.to_vector(parameters if parameters is not None else initial_parameters(module))
     run = Run(DESCENT, learning_rate=learning_rate)
-    run.tolerance = tol
+    stepper = Stepper(run, tol, theta, "|grad J|")
     for k in range(max_iter + 1):
         params = module.to_parameters(theta)
         g = module.gradient(params, X, Y)
-        if _record(run, k, theta, module.cost(params, X, Y), g) or k == max_iter:
+        if stepper.record(k, theta, module.cost(params, X, Y), np.linalg.norm(g)) or k == max_iter:
             break
         step = learning_rate * g
-        _stepped(run, step)
+        if stepper.stepped(theta, step):
+            break
         theta = theta - step
-    if not run.message:
-        run.status, run.message = LIMIT, f"stopped at the iteration limit ({max_iter}) with |grad J| = {run.rows[-1].gradient_norm:.3g}"
-    return run
+    return stepper.limit(max_iter)

@@ -75,8 +75,8 @@ def _point(x) -> str:
     return "(" + ", ".join(f"{v:.6g}" for v in x) + ")" if len(x) > 1 else f"{x[0]:.6g}"
 
 
-class _Stepper:
-    """Shared bookkeeping: record rows, detect convergence and divergence."""
+class Stepper:
+    """Shared bookkeeping of every run here and in network_newton: rows, convergence, divergence."""
 
     def __init__(self, run: Run, tol: float, start: np.ndarray, measure: str = "|grad f|"):
         self.run, self.tol, self.measure = run, tol, measure
@@ -120,7 +120,7 @@ def newton_minimise(derivation: FunctionDerivation, x0, tol: float = TOLERANCE,
     module = module or load_function_module(derivation)
     x = _start(x0, derivation.spec.n)
     run = Run(NEWTON)
-    stepper = _Stepper(run, tol, x)
+    stepper = Stepper(run, tol, x)
     for k in range(max_iter + 1):
         with np.errstate(all="ignore"):
             g = module.gradient(x)
@@ -156,7 +156,7 @@ def newton_root(derivation: FunctionDerivation, x0, tol: float = TOLERANCE,
     module = module or load_function_module(derivation)
     x = _start(x0, 1)
     run = Run(ROOT)
-    stepper = _Stepper(run, tol, x, "|f(x)|")
+    stepper = Stepper(run, tol, x, "|f(x)|")
     for k in range(max_iter + 1):
         with np.errstate(all="ignore"):
             value = module.f(x)
@@ -181,7 +181,7 @@ def gradient_descent(derivation: FunctionDerivation, x0, learning_rate: float, t
     module = module or load_function_module(derivation)
     x = _start(x0, derivation.spec.n)
     run = Run(DESCENT, learning_rate=learning_rate)
-    stepper = _Stepper(run, tol, x)
+    stepper = Stepper(run, tol, x)
     for k in range(max_iter + 1):
         with np.errstate(all="ignore"):
             g = module.gradient(x)
