@@ -54,7 +54,7 @@ def hessian_batch(points, out=None):
     points = np.asarray(points)
     if points.dtype.kind != "f":
         points = points.astype(np.float64)
-    if out is None:  # np.zeros: the pages of zero entries are never touched (calloc), so they cost nothing
+    if out is None:  # np.zeros: the pages of the zero entries are never touched (calloc), so they cost nothing
         out = np.zeros((2, 2, points.shape[0]), points.dtype)
     else:
         out.fill(0.0)

@@ -64,7 +64,7 @@ def hessian_batch(points, out=None):
     points = np.asarray(points)
     if points.dtype.kind != "f":
         points = points.astype(np.float64)
-    if out is None:  # np.zeros: the pages of zero entries are never touched (calloc), so they cost nothing
+    if out is None:
         out = np.empty((2, 2, points.shape[0]), points.dtype)
     _hessian_block(*points.T, out)
     return out.transpose(2, 0, 1)
