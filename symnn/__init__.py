@@ -3,6 +3,7 @@ __version__ = "0.1.0"
 
 from .api import build, derive, function, hessian, network, newton, sheet  # noqa: E402  (the public API, after __version__)
 from .errors import ParseError, SpecError, SymnnError  # noqa: E402
+from . import check  # noqa: E402  (a callable module: symnn.check(spec, claims, ...))
 
-__all__ = ["build", "derive", "function", "hessian", "network", "newton", "sheet", "ParseError", "SpecError", "SymnnError",
-           "__version__"]
+__all__ = ["build", "check", "derive", "function", "hessian", "network", "newton", "sheet", "ParseError", "SpecError",
+           "SymnnError", "__version__"]
