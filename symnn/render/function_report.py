@@ -37,10 +37,17 @@ def report_context(derivation: FunctionDerivation, runs: list[Run] = (), critica
         "expression": spec.expression,
         "gradient": list(zip(spec.variables, derivation.gradient)),
         "hessian": derivation.hessian,
+        "hessian_names": _second_derivative_names(spec.variables) if spec.n <= 4 else None,
         "critical": points,
         "runs": [{"run": run, "rows": shown_rows(run)} for run in runs],
         "command": regenerating_command(derivation, runs),
     }
+
+
+def _second_derivative_names(variables) -> sp.Matrix:
+    """The seeds' notation for the Hessian's entries: f_{xx}, f_{xy}, ..."""
+    names = [to_latex(v) for v in variables]
+    return sp.Matrix(len(names), len(names), lambda i, j: sp.Symbol(f"f_{{{names[i]} {names[j]}}}"))
 
 
 def regenerating_command(derivation: FunctionDerivation, runs: list[Run] = ()) -> str:
