@@ -2,7 +2,6 @@
 values and central differences of the generated gradient."""
 import numpy as np
 import pytest
-import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from symnn.derive.functions import derive_function
