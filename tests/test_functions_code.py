@@ -99,7 +99,7 @@ def test_only_non_zero_upper_entries_are_computed():
     assert "148 non-zero entries of 2500" in source  # 50 diagonal + 2 x 49 off-diagonal
 
 
-def test_the_committed_example_modules_run(tmp_path):
+def test_the_committed_example_modules_run():
     """generated/functions/*.py, imported as files, agree with SymPy at a point."""
     import importlib.util
     from pathlib import Path
