@@ -14,6 +14,7 @@ FUNCTIONS = [
     "sin(x)*cos(y) + exp(-x^2 - y^2)",
     "sqrt(1 + x^2 + y^2) + tanh(x*y) + atan(z) * x",
     "x1^3 - x2*x3 + 1/(1 + x1^2)",
+    "erf(x)*y + max(x, y)^2 + abs(x - y)",  # Heaviside steps; the Dirac spikes of |.|'' count as 0
 ]
 
 

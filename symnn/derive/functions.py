@@ -121,7 +121,10 @@ class FunctionDerivation:
         entries = {}
         for i in range(n):
             for j in range(i, n):
-                entries[i, j] = entries[j, i] = sp.diff(self.gradient[i], self.variables[j])
+                # abs, max and min have second derivatives that are Dirac spikes on a set of measure
+                # zero (|x|'' = 2 delta(x)); off that set the Hessian is what is left, so that is what counts
+                second = sp.diff(self.gradient[i], self.variables[j]).replace(sp.DiracDelta, lambda *a: sp.Integer(0))
+                entries[i, j] = entries[j, i] = second
         return sp.ImmutableMatrix(n, n, lambda i, j: entries[i, j])
 
     # --- critical points ---

@@ -10,6 +10,7 @@ from __future__ import annotations
 import types
 
 import sympy as sp
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..derive.functions import FunctionDerivation
@@ -130,7 +131,11 @@ def function_context(derivation: FunctionDerivation) -> dict:
 
 
 def function_module_source(derivation: FunctionDerivation) -> str:
-    return render("numpy/function.py.jinja", **function_context(derivation))
+    try:
+        context = function_context(derivation)
+    except PrintMethodNotImplementedError as exc:  # a function NumPy or Python's math cannot evaluate
+        raise SymnnError(f"cannot generate code for this function: {str(exc).splitlines()[0]}") from None
+    return render("numpy/function.py.jinja", **context)
 
 
 def load_source(source: str, name: str) -> types.ModuleType:
