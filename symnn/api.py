@@ -6,15 +6,19 @@ from pathlib import Path
 
 from . import newton as newton_module
 from .derive.functions import SOLVE_SECONDS, FunctionDerivation, derive_function
+from .derive.matrix import MatrixDerivation
+from .derive.matrix import derive_matrix as matrix_derivation
 from .derive.perweight import NetworkDerivation, derive_network
 from .errors import SpecError
 from .funcspec import FunctionSpec, parse_function
+from .render.codegen import module_source
 from .render.environment import render
-from .render.files import refuse_foreign_files, write_atomic
 from .render.function_code import function_module_source, load_function_module
+from .render.files import refuse_foreign_files, write_atomic
 from .render.jsonout import derivation_json
 from .spec import NetworkSpec, parse_spec
 from .verify import check_gradients
+from .verify_code import check_module_gradients, load_generated
 
 LISTING_LIMIT = 2000  # parameters listed one by one before we switch to one per layer
 
@@ -35,6 +39,8 @@ def select_gradients(derivation: NetworkDerivation, names: list[str] | None = No
         chosen = [derivation.gradient(*p) for p in derivation.parameters() if _name(derivation, p) in wanted]
         missing = wanted - {g.parameter.name for g in chosen}
         if missing:
+            from .errors import SpecError
+
             raise SpecError(f"no parameter named {', '.join(sorted(missing))} in this network (names look like w1_1_2, b2_1)")
         return chosen
     if everything or derivation.spec.parameter_count <= LISTING_LIMIT:
@@ -66,6 +72,20 @@ def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = Fal
     )
 
 
+def derive_matrix(spec: str | NetworkSpec = "2-2-1", **options) -> MatrixDerivation:
+    """The vectorised equations (Z, A, J, dZ, dW, db, dA per layer) with shapes and their proof status."""
+    return matrix_derivation(network(spec, **options))
+
+
+def codegen(spec: str | NetworkSpec = "2-2-1", out: str | Path | None = None, force: bool = False, **options) -> str:
+    """The NumPy module's source for `spec`; written atomically to `out` when given (a file symnn did
+    not write is refused unless `force`)."""
+    source = module_source(network(spec, **options), None if out is None else str(out))
+    if out is not None:
+        write_atomic(out, source, force=force)
+    return source
+
+
 def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex,md,pdf", lang: str = "en",
           force: bool = False, **options) -> dict:
     """The derivation sheet (LaTeX, Markdown, PDF when pdflatex exists) written into `out`.
@@ -79,24 +99,36 @@ def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex
 
 
 def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **options) -> dict:
-    """The main job: the derivation (JSON and text), the sheet and a gradient-check report, written into `out`."""
+    """The main job: the derivation (JSON and text), the NumPy module, the derivation sheet (tex, md,
+    and pdf when pdflatex exists), and a report of the checks (closed forms and the module's backward
+    pass against central differences, the matrix proof)."""
     derivation = derive(spec, **options)
     gradients = select_gradients(derivation)
     out = Path(out)
     slug = derivation.spec.slug
     checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
+    module_path = out / f"{slug}.py"
+    source = module_source(derivation.spec, str(module_path))
+    matrices = matrix_derivation(derivation.spec)
+    code_check = check_module_gradients(load_generated(source), derivation.spec)
+    report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
+                    module_file=module_path.name, proof=matrices.proof)
     outputs = {
         out / f"{slug}.derivation.json": derivation_json(derivation, gradients),
         out / f"{slug}.derivation.txt": derivation_text(derivation, gradients),
-        out / f"{slug}.report.txt": render("text/report.txt.jinja", spec=derivation.spec, checks=checks),
+        module_path: source,
+        out / f"{slug}.report.txt": report,
     }
-    refuse_foreign_files(outputs)
-    files = [write_atomic(path, content) for path, content in outputs.items()]
-    from .render.sheets import write_sheets
+    from .render.sheets import refuse_foreign_sheets, write_sheets
 
+    refuse_foreign_files(outputs)  # every target checked before anything is written
+    refuse_foreign_sheets(derivation, out)
+    files = [write_atomic(path, content) for path, content in outputs.items()]
     sheet_files, sheet_note = write_sheets(derivation, out)
     files.extend(sheet_files)
-    return {"files": files, "checks": checks, "passed": all(c.passed for c in checks), "note": sheet_note}
+    passed = all(c.passed for c in checks) and code_check.passed and matrices.proof.status != "failed"
+    return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed,
+            "note": sheet_note}
 
 
 # --- functions: gradient, Hessian, critical points, Newton's method ---

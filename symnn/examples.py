@@ -53,8 +53,9 @@ def _write_network_hessian(spec: NetworkSpec, out: Path) -> list[Path]:
 def _writers() -> list[Callable[[NetworkSpec, Path], list[Path]]]:
     """Each writer makes one kind of output for one spec and returns the paths it wrote."""
     from .check.seed_claims import write_seed_checks
+    from .render.codegen import write_example_module
 
-    return [_write_sheets, _write_network_hessian, write_seed_checks]
+    return [write_example_module, _write_sheets, _write_network_hessian, write_seed_checks]
 
 
 # The seeds' functions (seed 000), each with the start and learning rate its Newton example uses.

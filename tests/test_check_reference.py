@@ -96,7 +96,7 @@ def test_sample_points_include_the_awkward_values_and_are_seeded():
 @pytest.mark.parametrize("sizes, options", [
     ("2-3-3-1", {"act": "sigmoid", "loss": "bce"}),
     ("2-4-1", {"act": "tanh,sigmoid", "loss": "bce"}),
-    ("3-4-2", {"act": "relu,softmax", "loss": "cce", "layout": "row"}),  # matrix.py now uses the rules' real z
+    ("3-4-2", {"act": "relu,softmax", "loss": "cce", "layout": "row"}),  # matrix.py now lifts with the rules' real z
     ("3-4-2", {"act": "tanh,softmax", "loss": "cce", "layout": "row"}),
     ("2-3-1", {"act": "tanh,linear", "loss": "half_se", "bias": False, "reduction": "sum"}),
 ])

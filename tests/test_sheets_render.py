@@ -110,6 +110,9 @@ def test_the_seed_results_appear_on_the_2_2_1_sheet():
     text = sheet("2-2-1", "md")
     assert r"= a \left(1 - a\right)." in text
     assert r"&= a^{[2]} - y" in text
+    # seed 000's worked example, in its own order: dL/dw11 = (a - y) w^{[2]}_{11} a^{[1]}_1 (1 - a^{[1]}_1) x_1
+    assert (r"&= \left(a^{[2]} - y\right) w^{[2]}_{11} a^{[1]}_{1} \left(1 - a^{[1]}_{1}\right) x_{1}" in text)
+    assert r"z^{[1]}_{1} &= w^{[1]}_{11} x_{1} + w^{[1]}_{12} x_{2} + b^{[1]}_{1}" in text
     assert r"dW^{[2]} &= \frac{1}{m} dZ^{[2]} \left(A^{[1]}\right)^{T}" in text
 
 
@@ -144,3 +147,15 @@ def test_the_notebook_shows_the_markdown_sheet_and_latex_gradients():
     assert latex.startswith("$$") and latex.endswith("$$")
     convert(latex.strip("$"))
     assert latex.count(r"\frac{\partial L}") == 9
+
+
+def test_a_closed_form_too_long_to_read_is_left_as_its_delta_form_and_the_sheet_says_so():
+    from symnn.render.sheets import MAX_EQUATION_LINES, render_sheet
+    from symnn.spec import parse_spec
+    from symnn.derive.perweight import derive_network
+
+    text = render_sheet(derive_network(parse_spec("4-16-16-16-1")), "md", "en")
+    notes = re.findall(r"runs to (\d+) lines", text)
+    assert notes and all(int(n) > MAX_EQUATION_LINES for n in notes)
+    assert r"&= \delta^{[1]}_{1} x_{1}" in text  # the delta form stays
+    assert len(text.encode()) < 40_000

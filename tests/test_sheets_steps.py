@@ -6,9 +6,7 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from symnn.derive.steps import activation_steps
-from symnn.rules.activations import Activation, activation_from_text
-
-z, a = sp.Symbol("z"), sp.Symbol("a")
+from symnn.rules.activations import Activation, a, activation_from_text, z
 
 
 def rules(worked):

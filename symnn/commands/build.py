@@ -23,4 +23,8 @@ def run(args) -> int:
         worst = max(c.relative_error for c in checks)
         verdict = "all match" if result["passed"] else "MISMATCH"
         print(f"gradient check: {len(checks)} parameters, closed forms vs central differences: {verdict} (max rel. error {worst:.1e})")
+    code = result["code_check"]
+    print(f"generated code: backward_propagation vs central differences of compute_cost: "
+          f"{'match' if code.passed else 'MISMATCH'} (rel. error {code.relative_error:.1e}); "
+          f"matrix equations {result['proof'].status}")
     return EXIT_OK if result["passed"] else EXIT_WRONG

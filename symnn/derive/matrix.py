@@ -20,12 +20,15 @@
 """
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from functools import cached_property
 
 import sympy as sp
 
-from ..rules.activations import Softmax, a as activation_output, z as activation_input
+from ..rules.activations import Softmax
+from ..rules.activations import z as ACTIVATION_Z
 from ..rules.fused import fused_output_gradient
 from ..spec import NetworkSpec
 from .matrixnodes import Elementwise, SumEntries, UnitSoftmax, ones_column, ones_row
@@ -44,7 +47,8 @@ NAMES = {
 M = sp.Symbol("m")  # the number of examples (the same symbol as the per-weight reduction factor)
 COST = sp.Symbol("J")
 # scalar variables of the rules, as the rules write them
-A_VAR, Y_VAR, Z_VAR = activation_output, sp.Symbol("y"), activation_input  # the rules' own symbols (z is real)
+A_VAR, Y_VAR = sp.Symbol("a"), sp.Symbol("y")
+Z_VAR = ACTIVATION_Z  # the rules' own z (declared real), so lifted formulas match it
 DA_VAR = sp.Symbol("da")
 
 
@@ -237,7 +241,7 @@ def lift(formula: sp.Expr, mapping: dict):
             break
         linear.append(coefficient * mapping[rest])
     else:
-        return sp.MatAdd(*linear) if len(linear) > 1 else linear[0]
+        return functools.reduce(operator.add, linear)  # SymPy's canonical sum, so A - Y == A - Y
     ordered = sorted(variables, key=lambda v: v.name)
     return Elementwise(sp.Lambda(tuple(ordered), formula), *[mapping[v] for v in ordered])
 

@@ -2,10 +2,13 @@
 
 The instance keeps the spec's depth, activations, loss, layout, bias and reduction, caps the widths
 (input 3, layers 2) and takes m = 2 examples. Every matrix equation is evaluated entry by entry with
-SymPy matrices (X, Y, W, b and the cached Z, A hold one symbol per entry), and each entry must equal,
-symbolically, what `derive/perweight.py` gives for that unit and example: z^{[l]}_j, a^{[l]}_j, the
-loss, dL/da^{[L]}_j, delta^{[l]}_j, sum_k w^{[l+1]}_{kj} delta^{[l+1]}_k and the reduction factor
-times the sum over examples of dL/dw^{[l]}_{jk} and dL/db^{[l]}_j.
+SymPy matrices (X, Y, W, b, the cached Z, A and each dZ once proved hold one symbol per entry), and
+each entry must equal, symbolically, what `derive/perweight.py` gives for that unit and example:
+z^{[l]}_j, a^{[l]}_j, the loss, dL/da^{[L]}_j, delta^{[L]}_j (the fused output gradient), the delta
+recursion g'(z^{[l]}_j) sum_k w^{[l+1]}_{kj} delta^{[l+1]}_k, that sum itself (dA), and the
+reduction factor times the sum over examples of the delta forms of dL/dw^{[l]}_{jk} and
+dL/db^{[l]}_j. Each equation is checked with its inputs as symbols, so together they prove the whole
+backward pass by induction from the output layer, and the expressions stay small.
 """
 from __future__ import annotations
 
@@ -41,16 +44,21 @@ def small_instance(spec):
 
 
 def prove_matrix_equations(derivation) -> MatrixProof:
+    """Derive the same spec's equations on the small instance and check every one of them."""
     from .matrix import derive_matrix  # the same builder, on the small spec
 
-    spec = small_instance(derivation.spec)
+    return check_equations(derive_matrix(small_instance(derivation.spec), prove=False))
+
+
+def check_equations(matrices) -> MatrixProof:
+    """Check each equation of a (small) matrix derivation against the per-weight derivation of its spec."""
+    spec = matrices.spec
     instance = f"{spec.command_line()} with m = {EXAMPLES}"
-    small = derive_matrix(spec, prove=False)
     checked, failures = [], []
     try:
         with time_limit(SECONDS, "proving the matrix equations"):
-            checker = _Checker(small, NetworkDerivation(spec))
-            for equation in small.equations:
+            checker = _Checker(matrices, NetworkDerivation(spec))
+            for equation in matrices.equations:
                 problem = checker.check(equation)
                 (failures.append(f"{equation.name}: {problem}") if problem else checked.append(equation.name))
     except LimitExceeded as exc:
@@ -125,20 +133,20 @@ class _Checker:
             return self.unit_matrix(lambda j, i: self.at_example(pw.output_of(layer, j), i), layer)
         if role == "J":
             return factor * sum(self.at_example(pw.loss, i) for i in range(EXAMPLES))
-        if role == "dZ":
-            return self.unit_matrix(lambda j, i: self.at_example(pw.deltas[layer][j - 1].closed_form, i), layer)
+        if role == "dZ":  # the per-weight delta recursion, in the next layer's delta symbols
+            return self.unit_matrix(lambda j, i: self.at_example(pw.deltas[layer][j - 1].recursion, i), layer)
         if role == "dA" and layer == self.spec.depth:
             return self.unit_matrix(lambda j, i: self.at_example(pw.loss_gradient[j - 1], i), layer)
         if role == "dA":
             below = pw.deltas[layer + 1]
             return self.unit_matrix(lambda j, i: self.at_example(
-                sum(n.w(layer + 1, d.unit, j) * d.closed_form for d in below), i), layer)
+                sum(n.w(layer + 1, d.unit, j) * d.symbol for d in below), i), layer)
         rows, columns = self.matrices.shape_values(equation.shape, EXAMPLES)
         result = sp.zeros(int(rows), int(columns))
         for l, j, k in pw.parameters():
             if l != layer or (k is None) != (role == "db"):
                 continue
-            total = factor * sum(self.at_example(pw.gradient(l, j, k).closed_form, i) for i in range(EXAMPLES))
+            total = factor * sum(self.at_example(pw.gradient(l, j, k).delta_form, i) for i in range(EXAMPLES))
             if role == "db":
                 result[(j - 1, 0) if self.column else (0, j - 1)] = total
             else:
@@ -149,7 +157,9 @@ class _Checker:
     def check(self, equation) -> str | None:
         value = self.evaluate(equation.rhs)
         expected = self.expected(equation)
-        if equation.role not in ("Z", "A"):  # forward values stay symbols, as in the cache
+        if equation.role == "dZ":  # later equations read delta symbols, as the per-weight recursion does
+            self.env[equation.name] = self._by_examples([d.symbol for d in self.perweight.deltas[equation.layer]])
+        elif equation.role not in ("Z", "A"):  # forward values stay symbols, as in the cache
             self.env[equation.name] = value
         if isinstance(expected, sp.MatrixBase):
             if value.shape != expected.shape:

@@ -23,19 +23,33 @@ UFUNCS = {
 }
 
 
+COMPARISONS = {">": "greater", ">=": "greater_equal", "<": "less", "<=": "less_equal"}
+
+
 class InPlaceEmitter:
-    def __init__(self, printer: CourseNumPyPrinter, scratch: list[str]):
+    def __init__(self, printer: CourseNumPyPrinter, scratch: list[str], ufunc_name=None, mask: str | None = None):
         self.printer = printer
         self.scratch = scratch  # names of same-shaped scratch arrays, used as a stack
+        self.ufunc_name = ufunc_name  # how a ufunc is called ("add" -> "np.add", or a local name)
+        self.mask = mask  # a preallocated boolean array for a condition (Z1 > 0), if given
         self.depth = 0
         self.scratch_used = 0
+        self.mask_used = False
 
     def emit(self, formula: sp.Expr, out: str) -> list[str]:
         return self._into(formula, out)
 
     # --- helpers ---
     def _np(self, name: str) -> str:
-        return self.printer._module_format(f"numpy.{name}")
+        return self.ufunc_name(name) if self.ufunc_name else self.printer._module_format(f"numpy.{name}")
+
+    def _condition(self, condition) -> tuple[list[str], str]:
+        """A comparison as a boolean operand: into the preallocated mask when there is one."""
+        if self.mask and condition.rel_op in COMPARISONS:
+            self.mask_used = True
+            operands = [self.printer.doprint(condition.lhs), self.printer.doprint(condition.rhs)]
+            return [self._apply(COMPARISONS[condition.rel_op], operands, self.mask)], self.mask
+        return [], f"({self.printer.doprint(condition)})"
 
     def _leaf(self, e) -> str | None:
         if isinstance(e, sp.Symbol) or e.is_Number:
@@ -172,11 +186,11 @@ class InPlaceEmitter:
             return lines + [self._apply("maximum", [source, "0"], out)]
         if len(e.args) == 2 and e.args[1][1] == sp.true:
             (value, condition), (other, _) = e.args
-            test = f"({self.printer.doprint(condition)})"
+            checks, test = self._condition(condition)
             if other == 0:  # value where the condition holds, else 0: a multiplication by the mask
                 lines, source = self._source(value, out)
-                return lines + [self._apply("multiply", [source, test], out)]
-            lines = self._into(other, out)
+                return checks + lines + [self._apply("multiply", [source, test], out)]
+            lines = checks + self._into(other, out)
             more, name, took = self._operand(value)
             lines += more + [f"{self._np('copyto')}({out}, {name}, where={test})"]
             self._release(took)

@@ -30,6 +30,19 @@ def needs_parentheses(factor) -> bool:
     return isinstance(factor, (sp.MatAdd, sp.HadamardProduct, sp.Add))
 
 
+def ordered_terms(expr: sp.MatAdd) -> list:
+    """A sum's terms with the positive ones first, as people write A - Y (SymPy stores -Y + A)."""
+    return sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
+
+
+def joined_terms(printer, expr: sp.MatAdd) -> str:
+    terms = [printer._print(t) for t in ordered_terms(expr)]
+    text = terms[0]
+    for term in terms[1:]:
+        text += f" - {term[1:].lstrip()}" if term.startswith("-") else f" + {term}"
+    return text
+
+
 def product_factor(printer, factor, left: str, right: str) -> str:
     text = printer._print(factor)
     return f"{left}{text}{right}" if needs_parentheses(factor) else text
@@ -42,6 +55,9 @@ class MatrixLatexMixin:
         if expr in self._matrix_stand_ins:
             return self._matrix_stand_ins[expr]
         return super()._print_Symbol(expr, style=style)
+
+    def _print_MatAdd(self, expr):
+        return joined_terms(self, expr)
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(product_factor(self, a, r"\left(", r"\right)") for a in expr.args)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .matrixprint import _named_body, product_factor
+from .matrixprint import _named_body, joined_terms, product_factor
 from .printers import CourseStrPrinter
 
 
@@ -34,6 +34,9 @@ class MatrixTextPrinter(CourseStrPrinter):
         if coefficient == -1:
             return f"-{body}"
         return f"{self._print(coefficient)} {body}"
+
+    def _print_MatAdd(self, expr):
+        return joined_terms(self, expr)
 
     def _print_HadamardProduct(self, expr):
         return " ∘ ".join(product_factor(self, a, "(", ")") for a in expr.args)

@@ -14,6 +14,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import precedence
 
 from ..derive.matrixnodes import Elementwise, SumEntries, UnitSoftmax
+from .matrixprint import joined_terms
 
 ALIAS = {"numpy": "np"}
 
@@ -96,11 +97,7 @@ class CourseNumPyPrinter(NumPyPrinter):
         return f"{self.parenthesize(expr.arg, precedence(sp.Symbol('x')), strict=True)}.T"
 
     def _print_MatAdd(self, expr):
-        terms = [self._print(t) for t in expr.args]
-        text = terms[0]
-        for term in terms[1:]:
-            text += f" - {term[1:]}" if term.startswith("-") else f" + {term}"
-        return text
+        return joined_terms(self, expr)
 
     def _print_HadamardProduct(self, expr):
         formula = entrywise_formula(expr)

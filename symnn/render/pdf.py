@@ -27,14 +27,19 @@ def engine() -> str | None:
     return shutil.which(ENGINE)
 
 
+def refuse_foreign_pdf(target: Path, force: bool = False) -> None:
+    """A PDF carries symnn's marker in its info dictionary, near the end, so the whole file is read."""
+    if target.exists() and not force and MARKER.encode() not in target.read_bytes():
+        raise SymnnError(f"{target} exists and was not written by symnn; use --force to overwrite it")
+
+
 def compile_pdf(tex_source: str, target: str | Path, force: bool = False) -> Path:
     """Compile `tex_source` and move the PDF to `target`; a compile error is one line, nothing half-written."""
     executable = engine()
     if executable is None:
         raise SymnnError(HOW_TO_GET_PDF)
     target = Path(target)
-    if target.exists() and not force and MARKER.encode() not in target.read_bytes():
-        raise SymnnError(f"{target} exists and was not written by symnn; use --force to overwrite it")
+    refuse_foreign_pdf(target, force)
     with tempfile.TemporaryDirectory(prefix="symnn-pdf-") as folder:
         source = Path(folder) / "sheet.tex"
         source.write_text(tex_source, encoding="utf-8")
@@ -60,5 +65,8 @@ def _first_error(log: Path) -> str:
     for index, line in enumerate(lines):
         if line.startswith("!"):
             context = next((l.strip() for l in lines[index + 1: index + 4] if l.startswith("l.")), "")
-            return f"{line[1:].strip()} {context}".strip()
+            message = f"{line[1:].strip()} {context}".strip()
+            if "not found" in line:  # a missing package or font: say which Debian packages bring them
+                message += f"; the sheet needs: apt-get install {DEBIAN_PACKAGES}"
+            return message
     return "no PDF was produced (see the LaTeX log)"

@@ -1,9 +1,10 @@
 """Printing for derivation sheets: LaTeX that reads like lecture notes, with long formulas broken.
 
-`SheetLatexPrinter` adds what a sheet needs to the course printer: piecewise functions with explicit
-conditions (no English "otherwise", so both languages share the maths), d/dz for one-variable
-derivatives, and `Dots` for the elided rows and columns of large matrices, `ChainProduct` for chain-rule factors in the
-order they are applied. `broken_lines` splits a
+`SheetLatexPrinter` adds what a sheet needs to the course printer (which already prints the matrix
+nodes): piecewise functions with explicit conditions (no English "otherwise", so both languages
+share the maths), d/dz for one-variable derivatives, and nodes of its own: `Dots` for the elided
+rows and columns of large matrices, `ChainProduct` for chain-rule factors in the order they are
+applied, `Applied` for g(Z) by name, `Update` for theta <- theta - step. `broken_lines` splits a
 long sum or product at its top level (and inside a long bracketed factor) into lines of a width
 budget, so no equation runs off the page.
 """
@@ -16,7 +17,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
-from .printers import CourseLatexPrinter
+from .printers import CourseLatexPrinter, in_chain_order
 
 LINE_WIDTH = 58  # visible characters of maths per line on an A4 page at 11pt
 MATRIX_LIMIT = 4  # rows or columns shown before a matrix is elided
@@ -54,46 +55,6 @@ class SheetLatexPrinter(CourseLatexPrinter):
         target, step = (self._print(arg) for arg in expr.args)
         return rf"{target} \leftarrow {target} - {step}"
 
-    # --- matrix products: brackets where an operand is itself a sum or a Hadamard product ---
-    def _matrix_operand(self, arg) -> str:
-        printed = self._print(arg)
-        compound = isinstance(arg, (sp.MatAdd, sp.Add, sp.HadamardProduct)) or (
-            type(arg).__name__ == "Elementwise" and isinstance(arg.function.expr, (sp.Add, sp.Mul)))
-        return rf"\left({printed}\right)" if compound else printed
-
-    def _print_MatMul(self, expr):
-        args = list(expr.args)
-        sign = ""
-        if args and args[0] == -1:
-            sign, args = "-", args[1:]
-        return sign + " ".join(self._matrix_operand(arg) for arg in args)
-
-    def _print_HadamardProduct(self, expr):
-        return r" \circ ".join(self._matrix_operand(arg) for arg in expr.args)
-
-    # --- the matrix-form nodes of derive/matrixnodes.py ---
-    def _print_Elementwise(self, expr):
-        """The scalar rule written over the matrices, entry by entry (products as Hadamard products)."""
-        stand_ins = {v: sp.Dummy(f"M{i}") for i, v in enumerate(expr.function.variables)}
-        names = dict(self._settings["symbol_names"])
-        names.update({stand_ins[v]: self._print(m) for v, m in zip(expr.function.variables, expr.matrices)})
-        body = expr.function.expr.xreplace(stand_ins)
-        return EntrywisePrinter({"symbol_names": names}).doprint(body)
-
-    def _print_UnitSoftmax(self, expr):
-        return rf"\operatorname{{softmax}}\left({self._print(expr.matrix)}\right)"
-
-    def _print_SumEntries(self, expr):
-        return rf"\sum_{{i,j}} \left({self._print(expr.matrix)}\right)_{{ij}}"
-
-    def _print_OneMatrix(self, expr):
-        rows, columns = expr.shape
-        if columns == 1:
-            return rf"\mathbf{{1}}_{{{self._print(rows)}}}"
-        if rows == 1:
-            return rf"\mathbf{{1}}_{{{self._print(columns)}}}^{{T}}"
-        return rf"\mathbf{{1}}_{{{self._print(rows)} \times {self._print(columns)}}}"
-
     def _print_Indexed(self, expr):
         """w^{[l]}_{jk} rather than {w^{[l]}}_{j,k}: the course writes indices under the layer tag."""
         label = self._print(expr.base.label) if not isinstance(expr.base.label, sp.Symbol) else expr.base.label.name
@@ -126,33 +87,27 @@ class SheetLatexPrinter(CourseLatexPrinter):
         return rf"\frac{{d{order}}}{{d{self._print(variable)}{order}}} {body}"
 
 
-class EntrywisePrinter(SheetLatexPrinter):
-    """The body of an entry-by-entry formula over matrices: products are Hadamard products."""
-
-    def _print_Mul(self, expr):
-        numerator, denominator = sp.fraction(expr)
-        if denominator != 1:
-            return super()._print_Mul(expr)
-        coefficient, factors = expr.as_coeff_mul()
-        if len(factors) < 2:
-            return super()._print_Mul(expr)
-        joined = r" \circ ".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=True) for f in factors)
-        if coefficient == 1:
-            return joined
-        return ("-" if coefficient == -1 else self._print(coefficient) + " ") + joined
-
-
-def sheet_latex(expression, names: dict | None = None) -> str:
-    return SheetLatexPrinter({"symbol_names": names or {}}).doprint(expression)
+def sheet_latex(expression, names: dict | None = None, positions: dict | None = None) -> str:
+    """LaTeX for a sheet; with `positions` (Notation.chain_positions), products in chain-rule order."""
+    if positions is None:
+        return SheetLatexPrinter({"symbol_names": names or {}}).doprint(expression)
+    return SheetLatexPrinter({"symbol_names": names or {}, "order": "none"}).doprint(in_chain_order(expression, positions))
 
 
 def visible_width(latex: str) -> int:
-    """A rough count of the characters a reader sees: commands count one, layer tags like [1] one."""
+    """A rough count of the characters a reader sees: commands count one, layer tags like [1] one,
+    a matrix as wide as its widest row."""
+    latex = re.sub(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", _widest_row, latex, flags=re.S)
     text = re.sub(r"\\(left|right|bigl|bigr)\b", "", latex)
     text = re.sub(r"\^\{\[[^\]]*\]\}", "'", text)
     text = re.sub(r"\\(frac|begin|end|operatorname)\b", "", text)
     text = re.sub(r"\\[A-Za-z]+", "x", text)
     return len(re.sub(r"[{}\s&]", "", text))
+
+
+def _widest_row(match: re.Match) -> str:
+    rows = match.group(1).split(r"\\")
+    return "m" * (max(visible_width(row) + 2 * row.count("&") for row in rows) if rows else 0)
 
 
 def elide(matrix: sp.MatrixBase, limit: int = MATRIX_LIMIT) -> sp.ImmutableMatrix:
@@ -189,12 +144,14 @@ def shown(expression):
     return expression
 
 
-def broken_lines(expression, names: dict, width: int = LINE_WIDTH) -> list[str]:
+def broken_lines(expression, names: dict, width: int = LINE_WIDTH, positions: dict | None = None) -> list[str]:
     """The expression printed as one or more lines, each within `width` where a break is possible."""
-    whole = sheet_latex(expression, names)
+    whole = sheet_latex(expression, names, positions)
     if visible_width(whole) <= width:
         return [whole]
-    return fill(_chunks(expression, names, width), width)
+    if positions is not None:
+        expression = in_chain_order(expression, positions)
+    return fill(_chunks(expression, names, width, positions is not None), width)
 
 
 def fill(chunks: list[str], width: int) -> list[str]:
@@ -213,15 +170,17 @@ def fill(chunks: list[str], width: int) -> list[str]:
     return lines
 
 
-def _chunks(expression, names: dict, width: int) -> list[str]:
-    """Pieces between which a line may break, with brackets that need not balance on one line."""
-    printed = lambda e: sheet_latex(e, names)  # noqa: E731
+def _chunks(expression, names: dict, width: int, ordered: bool = False) -> list[str]:
+    """Pieces between which a line may break, with brackets that need not balance on one line.
+    `ordered`: the expression is an unevaluated chain-ordered copy, so its args are kept as they are."""
+    settings = {"symbol_names": names, "order": "none"} if ordered else {"symbol_names": names}
+    printed = lambda e: SheetLatexPrinter(settings).doprint(e)  # noqa: E731
     if isinstance(expression, sp.Add):
-        terms = expression.as_ordered_terms()
+        terms = list(expression.args) if ordered else expression.as_ordered_terms()
         chunks = []
         for index, term in enumerate(terms):
             negative = term.could_extract_minus_sign()
-            body = _chunks(-term if negative else term, names, width)
+            body = _chunks(_negated(term) if negative else term, names, width, ordered)
             sign = "- " if negative else ("+ " if index else "")
             chunks.extend([sign + body[0], *body[1:]])
         return chunks
@@ -229,12 +188,14 @@ def _chunks(expression, names: dict, width: int) -> list[str]:
         numerator, denominator = sp.fraction(expression)
         if denominator != 1:
             return [printed(expression)]
-        coefficient, _ = expression.as_coeff_mul()
-        factors = [f for f in expression.as_ordered_factors() if f != coefficient]
+        factors = list(expression.args) if ordered else expression.as_ordered_factors()
+        numbers = [f for f in factors if f.is_Number]
+        factors = [f for f in factors if not f.is_Number]
+        coefficient = sp.Mul(*numbers)
         chunks = [] if coefficient == 1 else [printed(coefficient) if coefficient != -1 else "-"]
         for factor in factors:
             if isinstance(factor, sp.Add):
-                inner = _chunks(factor, names, width) if visible_width(printed(factor)) > width // 2 else [printed(factor)]
+                inner = _chunks(factor, names, width, ordered) if visible_width(printed(factor)) > width // 2 else [printed(factor)]
                 if len(inner) == 1:
                     chunks.append(rf"\left({inner[0]}\right)")
                 else:
@@ -245,3 +206,13 @@ def _chunks(expression, names: dict, width: int) -> list[str]:
             chunks = ["-" + chunks[1], *chunks[2:]]
         return chunks
     return [printed(expression)]
+
+
+def _negated(term):
+    """-term, keeping an unevaluated product's order: (-2) x y -> 2 x y."""
+    if term.is_Mul and term.args and term.args[0].is_Number and term.args[0] < 0:
+        rest = term.args[1:]
+        coefficient = -term.args[0]
+        args = rest if coefficient == 1 else (coefficient, *rest)
+        return sp.Mul(*args, evaluate=False) if len(args) > 1 else args[0]
+    return -term

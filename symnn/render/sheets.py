@@ -26,6 +26,7 @@ from .sheetmath import LINE_WIDTH, Applied, ChainProduct, Update, broken_lines, 
 LANGUAGES = ("en", "vi")
 SHEET_LISTING_LIMIT = 60  # parameters listed one by one; above it, one weight and bias per layer
 ELEMENT_LIMIT = 8  # units (and inputs) per layer written out element by element
+MAX_EQUATION_LINES = 12  # a closed form longer than this is left as its delta form
 DRAWN_UNITS = 6  # units per layer drawn; larger layers show 1, 2, 3, ..., n
 TEMPLATES = {"tex": "latex/sheet.tex.jinja", "md": "markdown/sheet.md.jinja"}
 
@@ -46,6 +47,7 @@ class Equation:
     lhs: str
     sides: tuple[tuple[str, ...], ...]
     note: str = ""  # printed beside the last line: a shape such as (2, m)
+    omitted: int = 0  # lines of a closed form left out because it ran too long to read
 
 
 class SheetBuilder:
@@ -58,6 +60,7 @@ class SheetBuilder:
         self.lang = lang
         self.t = prose(lang)
         self.names = dict(self.notation.latex_names)
+        self.positions = self.notation.chain_positions
         self.aliases = self._derivative_aliases()
 
     # --- printing helpers ---
@@ -69,15 +72,16 @@ class SheetBuilder:
             expression = expression.xreplace(self.aliases)
         return shown(expression)
 
-    def tex(self, expression) -> str:
-        return sheet_latex(self.show(expression), self.names)
+    def tex(self, expression, chain: bool = True) -> str:
+        """`chain`: products of the network's symbols in chain-rule order, as the seeds write them."""
+        return sheet_latex(self.show(expression), self.names, self.positions if chain else None)
 
-    def lines(self, expression) -> tuple[str, ...]:
-        return tuple(broken_lines(self.show(expression), self.names))
+    def lines(self, expression, chain: bool = True) -> tuple[str, ...]:
+        return tuple(broken_lines(self.show(expression), self.names, positions=self.positions if chain else None))
 
-    def equation(self, lhs, *sides) -> Equation:
-        printed = self.tex(lhs)
-        return Equation(printed, _distinct(tuple(self.lines(side) for side in sides), printed))
+    def equation(self, lhs, *sides, chain: bool = True) -> Equation:
+        printed = self.tex(lhs, chain)
+        return _readable(Equation(printed, _distinct(tuple(self.lines(side, chain) for side in sides), printed)))
 
     def factor(self, expression) -> str:
         """One chain-rule factor, bracketed when it is a sum so that a product of factors reads right."""
@@ -206,7 +210,9 @@ class SheetBuilder:
             equations = []
             if small:
                 for j in d.units(layer):
-                    equations.append(self.equation(n.z(layer, j), d.preactivation(layer, j)))
+                    terms = sp.Add.make_args(d.preactivation(layer, j))  # W a + b, as the notes write it
+                    course_order = sp.Add(*sorted(terms, key=lambda t: t == n.b(layer, j)), evaluate=False)
+                    equations.append(self.equation(n.z(layer, j), course_order))
                 for j in d.units(layer):
                     value = d.output_of(layer, j) if isinstance(activation, Softmax) else self._g(layer)(n.z(layer, j))
                     equations.append(self.equation(n.a(layer, j), value))
@@ -222,9 +228,9 @@ class SheetBuilder:
         previous = sp.IndexedBase("x" if layer == 1 else f"a^{{[{layer - 1}]}}")
         zs, acts = sp.IndexedBase(f"z^{{[{layer}]}}"), sp.IndexedBase(f"a^{{[{layer}]}}")
         weight = w[j, k] if self.spec.layout == "column" else w[k, j]
-        total = sp.Sum(weight * previous[k], (k, 1, self.spec.sizes[layer - 1]))
-        if self.spec.bias:
-            total = total + sp.IndexedBase(f"b^{{[{layer}]}}")[j]
+        total = sp.Sum(sp.Mul(weight, previous[k], evaluate=False), (k, 1, self.spec.sizes[layer - 1]))
+        if self.spec.bias:  # sum_k w a + b, in the notes' order
+            total = sp.Add(total, sp.IndexedBase(f"b^{{[{layer}]}}")[j], evaluate=False)
         activation = self.derivation.activation(layer)
         if isinstance(activation, Softmax):
             i = sp.Symbol("i", integer=True, positive=True)
@@ -258,21 +264,21 @@ class SheetBuilder:
         worked = activation_steps(activation)
         g = worked.function
         prime = sp.Derivative(g, z)
-        steps = [{"rule": s.rule, "lhs": self.tex(prime), "rhs": self.lines(s.expression)}
+        steps = [{"rule": s.rule, "lhs": self.tex(prime, False), "rhs": self.lines(s.expression, False)}
                  for s in worked.steps if s.rule != "definition"]
         definitions = [s.expression for s in worked.steps if s.rule == "definition"]
         output = None
         if worked.in_output is not None and worked.in_output.has(a):
-            output = {"through_g": self.tex(worked.in_output.xreplace({a: g})), "in_a": self.tex(worked.in_output)}
+            output = {"through_g": self.tex(worked.in_output.xreplace({a: g}), False), "in_a": self.tex(worked.in_output, False)}
             steps = [s for s in steps if s["rule"] != "output"]
         return {
             "softmax": False,
-            "definition": self.equation(g, activation.forward, *definitions),
-            "prime": self.tex(prime),
+            "definition": self.equation(g, activation.forward, *definitions, chain=False),
+            "prime": self.tex(prime, False),
             "steps": steps,
             "output": output,
             "break_points": [
-                {"at": self.tex(p.at), "left": self.tex(p.left), "right": self.tex(p.right), "chosen": self.tex(p.chosen),
+                {"at": self.tex(p.at, False), "left": self.tex(p.left, False), "right": self.tex(p.right, False), "chosen": self.tex(p.chosen, False),
                  "differentiable": p.differentiable}
                 for p in worked.break_points
             ],
@@ -325,7 +331,7 @@ class SheetBuilder:
                 "name": g.parameter.name,
                 "kind": g.kind,
                 "layer": g.layer,
-                "equation": Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides)),
+                "equation": _readable(Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides))),
             })
         return out
 
@@ -353,8 +359,10 @@ class SheetBuilder:
             rhs = e.rhs
             if e.role == "A" and self.spec.activations[e.layer - 1].elementwise:
                 rhs = Applied(sp.Symbol(self.spec.activations[e.layer - 1].latex_name), matrices.equation(f"Z{e.layer}").target)
-            if e.role == "J" and matrices.reduction_factor != 1:
-                rhs = ChainProduct(matrices.reduction_factor, sp.expand(rhs / matrices.reduction_factor))
+            if e.role == "J" and matrices.reduction_factor != 1:  # 1/m in front of the sum, as in the notes
+                parts = sp.Mul.make_args(rhs)
+                total = sp.Mul(*[p for p in parts if p.atoms(sp.MatrixSymbol)])
+                rhs = ChainProduct(sp.Mul(*[p for p in parts if not p.atoms(sp.MatrixSymbol)]), total)
             if e.role == "dZ" and e.layer == self.spec.depth and matrices.output_fused:
                 gradient, product = matrices.unfused_output
                 groups["backward"].append(shown_eq(gradient, gradient.rhs))
@@ -378,7 +386,7 @@ class SheetBuilder:
         return aliases
 
     def _shaped(self, matrices, equation, *sides) -> Equation:
-        base = self.equation(equation.target, *sides)
+        base = self.equation(equation.target, *sides, chain=False)
         rows, columns = matrices.shape_values(equation.shape)
         return Equation(base.lhs, base.sides, f"({self.tex(rows)}, {self.tex(columns)})" if equation.role != "J" else "")
 
@@ -403,6 +411,14 @@ class SheetBuilder:
         }
 
 
+def _readable(equation: Equation) -> Equation:
+    """Leave out a last right-hand side (a closed form) too long to read; the sheet says so."""
+    last = equation.sides[-1] if equation.sides else ()
+    if len(equation.sides) > 1 and len(last) > MAX_EQUATION_LINES:
+        return Equation(equation.lhs, equation.sides[:-1], equation.note, len(last))
+    return equation
+
+
 def _distinct(sides: tuple, lhs: str | None = None) -> tuple:
     """Drop a right-hand side that repeats the one before it, or the left side (x_1 = x_1 says nothing)."""
     kept = []
@@ -421,12 +437,19 @@ def texttt(text: str) -> str:
 
 def render_sheet(derivation: NetworkDerivation, fmt: str = "tex", lang: str = "en") -> str:
     """The sheet as LaTeX (`tex`) or Markdown (`md`) text."""
-    if fmt not in TEMPLATES:
-        raise SpecError(f"sheet format must be one of {', '.join(TEMPLATES)}, got {fmt!r}")
+    return render_sheets(derivation, (fmt,), lang)[fmt]
+
+
+def render_sheets(derivation: NetworkDerivation, formats=("tex", "md"), lang: str = "en") -> dict[str, str]:
+    """Several formats from one context, so the derivation is laid out once."""
+    unknown = [fmt for fmt in formats if fmt not in TEMPLATES]
+    if unknown:
+        raise SpecError(f"sheet format must be one of {', '.join(TEMPLATES)}, got {unknown[0]!r}")
     builder = SheetBuilder(derivation, lang)
+    context = builder.context()
     env = make_environment(builder.names)
     env.filters["texttt"] = texttt
-    return env.get_template(TEMPLATES[fmt]).render(**builder.context())
+    return {fmt: env.get_template(TEMPLATES[fmt]).render(**context) for fmt in formats}
 
 
 def gradients_latex(derivation: NetworkDerivation) -> str:
@@ -455,6 +478,21 @@ def sheet_paths(derivation: NetworkDerivation, out, lang: str) -> dict:
     return {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in ("tex", "md", "pdf")}
 
 
+def refuse_foreign_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"), lang: str = "en",
+                          force: bool = False) -> None:
+    """Check every sheet file that would be written before writing any (and the language)."""
+    from .files import refuse_foreign_files
+    from .pdf import refuse_foreign_pdf
+
+    formats = parse_formats(formats)
+    prose(lang)
+    paths = sheet_paths(derivation, out, lang)
+    text_formats = [f for f in ("tex", "md") if f in formats or (f == "tex" and "pdf" in formats)]
+    refuse_foreign_files([paths[f] for f in text_formats], force)
+    if "pdf" in formats:
+        refuse_foreign_pdf(paths["pdf"], force)
+
+
 def write_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"), lang: str = "en",
                  force: bool = False) -> tuple[list, str | None]:
     """Write the sheet in each format; returns (paths written, why no PDF was made or None).
@@ -466,14 +504,15 @@ def write_sheets(derivation: NetworkDerivation, out, formats=("tex", "md", "pdf"
     from .pdf import HOW_TO_GET_PDF, compile_pdf, engine
 
     formats = parse_formats(formats)
-    prose(lang)  # an unknown language fails before anything is written
+    refuse_foreign_sheets(derivation, out, formats, lang, force)
     paths = sheet_paths(derivation, out, lang)
     written, note = [], None
-    tex = render_sheet(derivation, "tex", lang) if {"tex", "pdf"} & set(formats) else None
+    texts = render_sheets(derivation, [f for f in ("tex", "md") if f in formats or (f == "tex" and "pdf" in formats)], lang)
+    tex = texts.get("tex")
     if tex is not None:
         written.append(write_atomic(paths["tex"], tex, force=force))
-    if "md" in formats:
-        written.append(write_atomic(paths["md"], render_sheet(derivation, "md", lang), force=force))
+    if "md" in texts:
+        written.append(write_atomic(paths["md"], texts["md"], force=force))
     if "pdf" in formats:
         if engine() is None:
             note = HOW_TO_GET_PDF

@@ -1,0 +1,166 @@
+"""The NumPy module for one network: the course API plus a fused training step.
+
+Every formula is printed by `numpy_printer.CourseNumPyPrinter` from the matrix derivation, and each
+comment is the same equation printed as text; the template `numpy/network.py.jinja` only lays the
+lines out. Numerical choices, made here and stated in the module's docstring:
+
+- log losses clip the output to [eps, 1 - eps] (eps of the array's dtype) before the log and before
+  a 1/a in an unfused dL/dA, so the cost and the gradients stay finite when an output reaches 0 or 1
+  (the fused dZ = A - Y needs no clipping);
+- softmax subtracts each example's maximum before exp (the shift cancels);
+- numbers print as Python literals, so float32 inputs and parameters stay float32 throughout.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import __version__
+from ..derive.matrix import MatrixDerivation, MatrixEquation, derive_matrix
+from ..notation import _plain
+from ..rules.activations import Softmax
+from ..spec import NetworkSpec
+from .environment import render
+from .fusedstep import FusedStepWriter, Line
+from .matrixtext import matrix_text
+from .numpy_printer import CourseNumPyPrinter
+
+TEMPLATE = "numpy/network.py.jinja"
+
+
+class ModuleWriter:
+    """Everything the template shows, printed once from one matrix derivation."""
+
+    def __init__(self, derivation: MatrixDerivation):
+        self.derivation = derivation
+        self.spec = derivation.spec
+        self.printer = CourseNumPyPrinter()
+        self.text_names = {symbol: _plain(latex) for symbol, latex in derivation.latex_names.items()}
+        self.column = self.spec.layout == "column"
+        self.depth = self.spec.depth
+        self.clip = self.spec.loss.needs_unit_interval
+
+    def code(self, expression) -> str:
+        return self.printer.doprint(expression)
+
+    def text(self, expression) -> str:
+        return matrix_text(expression, self.text_names)
+
+    def line(self, equation: MatrixEquation, rhs=None) -> Line:
+        rhs = equation.rhs if rhs is None else rhs
+        return Line(f"{equation.name} = {self.code(rhs)}", f"{self.text(equation.target)} = {self.text(equation.rhs)}")
+
+    # --- the course functions ---
+    def forward_blocks(self) -> list[tuple[int, list[Line]]]:
+        blocks = []
+        for layer in range(1, self.depth + 1):
+            blocks.append((layer, [self.line(self.derivation.equation(f"{kind}{layer}")) for kind in ("Z", "A")]))
+        return blocks
+
+    def output_symbol(self) -> sp.MatrixSymbol:
+        return self.derivation.equation(f"A{self.depth}").target
+
+    def clipped(self, expression):
+        """The expression with A^{[L]} read from its clipped copy (for log losses)."""
+        if not self.clip:
+            return expression
+        output = self.output_symbol()
+        return expression.xreplace({output: sp.MatrixSymbol(f"{output.name}_safe", *output.shape)})
+
+    def cost_line(self) -> Line:
+        equation = self.derivation.equation("J")
+        return Line(f"cost = {self.code(self.clipped(equation.rhs))}", f"J = {self.text(equation.rhs)}")
+
+    def backward_blocks(self) -> list[tuple[int, list[Line]]]:
+        blocks: dict[int, list[Line]] = {}
+        for equation in self.derivation.of_kind("backward"):
+            rhs = self.clipped(equation.rhs) if (equation.role, equation.layer) == ("dA", self.depth) else equation.rhs
+            layer = equation.layer + 1 if equation.role == "dA" and equation.layer < self.depth else equation.layer
+            blocks.setdefault(layer, []).append(self.line(equation, rhs))
+        return sorted(blocks.items(), reverse=True)
+
+    def fused_note(self) -> str:
+        """What SymPy simplified into dZ^{[L]}, for the comment above it."""
+        if not self.derivation.output_fused:
+            return ""
+        gradient, product = self.derivation.unfused_output
+        expanded = product.rhs.xreplace({gradient.target: gradient.rhs})
+        return f"SymPy fused dL/dA ∘ g'(.) = {self.text(expanded)} into this"
+
+    def needs_safe_output_in_backward(self) -> bool:
+        return self.clip and not self.derivation.output_fused
+
+    def names_used(self, kind: str) -> list[str]:
+        """Matrix names the backward equations read, by where they come from."""
+        found = set()
+        for equation in self.derivation.of_kind("backward"):
+            found |= {s.name for s in equation.rhs.atoms(sp.MatrixSymbol)}
+        computed = {e.name for e in self.derivation.of_kind("backward")}
+        if kind == "parameters":
+            return sorted(n for n in found if n.startswith("W"))
+        return [e.name for e in self.derivation.of_kind("forward") if e.name in found and e.name not in computed]
+
+    def uses_m(self) -> bool:
+        return self.spec.reduction == "mean"
+
+    # --- everything the template needs ---
+    def context(self, command_out: str | None) -> dict:
+        spec = self.spec
+        step = FusedStepWriter(self).write()
+        command = f"symnn codegen {spec.command_line()}" + (f" -o {command_out}" if command_out else "")
+        output = spec.activations[-1]
+        if isinstance(output, Softmax) or spec.loss.needs_one_hot:
+            prediction = "argmax"
+        elif spec.loss.needs_unit_interval:
+            prediction = "threshold"
+        else:
+            prediction = "value"
+        context = dict(
+            version=__version__,
+            spec=spec,
+            command=command,
+            depth=self.depth,
+            layer_dims=tuple(spec.sizes),
+            column=self.column,
+            bias=spec.bias,
+            examples_axis=1 if self.column else 0,
+            units_axis=0 if self.column else 1,
+            activations=[a.spec_text for a in spec.activations],
+            forward=self.forward_blocks(),
+            output=self.output_symbol().name,
+            cost=self.cost_line(),
+            clip=self.clip,
+            backward=self.backward_blocks(),
+            fused_note=self.fused_note(),
+            safe_output_in_backward=self.needs_safe_output_in_backward(),
+            backward_parameters=self.names_used("parameters"),
+            backward_cache=self.names_used("cache"),
+            uses_m=self.uses_m(),
+            reduction=spec.reduction,
+            prediction=prediction,
+            step=step.lines,
+            buffers=step.buffers,
+            aliases=step.aliases,
+            ufuncs=step.ufuncs,
+            proof=self.derivation.proof,
+            gradient_names=[f"d{kind}{l}" for l in range(1, self.depth + 1) for kind in ("W", "b")[: 1 + spec.bias]],
+            parameters_in_step=[f"{kind}{l}" for l in range(1, self.depth + 1) for kind in ("W", "b")[: 1 + spec.bias]],
+        )
+        context["softmax"] = any(isinstance(a, Softmax) for a in spec.activations)
+        context["imports"] = sorted(self.printer.used_modules | {"numpy"})
+        return context
+
+
+def module_source(spec: NetworkSpec, command_out: str | None = None) -> str:
+    """The generated module's text (deterministic: the same spec and command give the same bytes)."""
+    writer = ModuleWriter(derive_matrix(spec))
+    return render(TEMPLATE, **writer.context(command_out))
+
+
+def write_example_module(spec: NetworkSpec, out_dir) -> list:
+    """generated/<slug>.py: the module as `symnn examples` commits it."""
+    from pathlib import Path
+
+    from .files import write_atomic
+
+    name = f"{spec.slug}.py"
+    return [write_atomic(Path(out_dir) / name, module_source(spec, f"generated/{name}"))]
