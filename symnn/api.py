@@ -108,7 +108,7 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     slug = derivation.spec.slug
     checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
     module_path = out / f"{slug}.py"
-    source = module_source(derivation.spec, str(module_path))
+    source = module_source(derivation.spec, module_path.name)  # relative: the same bytes in any folder
     matrices = matrix_derivation(derivation.spec)
     code_check = check_module_gradients(load_generated(source), derivation.spec)
     report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
