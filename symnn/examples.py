@@ -44,7 +44,7 @@ def _write_network_hessian(spec: NetworkSpec, out: Path) -> list[Path]:
     from .render.files import write_atomic
     from .render.hessian_code import hessian_module_source
 
-    if spec.parameter_count > MAX_PARAMETERS or not all(a.elementwise for a in spec.activations):
+    if spec.parameter_count > MAX_PARAMETERS:
         return []
     source = hessian_module_source(network_hessian(derive_network(spec)))
     return [write_atomic(out / "hessian" / f"{spec.slug}.hessian.py", source)]

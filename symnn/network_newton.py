@@ -28,8 +28,11 @@ def toy_data(spec, m: int = 200, seed: int = 0):
     X = rng.normal(0, 1, size=(m, spec.n_inputs))
     direction = np.where(np.arange(spec.n_inputs) % 2 == 0, 1.0, -1.0)
     probability = 1 / (1 + np.exp(-2 * X @ direction))
-    labels = (rng.random(m) < probability).astype(float)
-    Y = np.repeat(labels[:, None], spec.n_outputs, axis=1)
+    labels = (rng.random(m) < probability).astype(int)
+    if spec.loss.needs_one_hot:  # categorical: class 0 or 1 of the n_y, one-hot
+        Y = np.eye(spec.n_outputs)[labels]
+    else:
+        Y = np.repeat(labels[:, None].astype(float), spec.n_outputs, axis=1)
     return (X.T, Y.T) if spec.layout == "column" else (X, Y)
 
 

@@ -51,7 +51,7 @@ def test_newton_prints_the_table_and_exits_1_when_it_fails(capsys):
     (["newton", "x*y"], "--x0"),
     (["newton", "x^2", "--x0", "1", "--compare-gd", "--lr", "0"], "learning rate"),
     (["newton", "x^2", "--x0", "1", "--plot", "out.gif"], ".png"),
-    (["hessian", "2-2-1", "--network", "--act", "relu,softmax"], "softmax"),
+    (["hessian", "4-8-8-1", "--network"], "at most 60"),
 ])
 def test_unusable_input_is_one_line_and_exit_2(capsys, argv, words, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -69,8 +69,8 @@ def _forward(values):
     x2 = values["x2"]
     y = values["y"]
     z1_1 = b1_1 + w1_1_1*x1 + w1_1_2*x2
-    a1_1 = 1/(1 + np.exp(-z1_1))
     z1_2 = b1_2 + w1_2_1*x1 + w1_2_2*x2
+    a1_1 = 1/(1 + np.exp(-z1_1))
     a1_2 = 1/(1 + np.exp(-z1_2))
     z2_1 = a1_1*w2_1_1 + a1_2*w2_1_2 + b2_1
     a2_1 = 1/(1 + np.exp(-z2_1))
@@ -105,8 +105,8 @@ def gradient_and_hessian(parameters, X, Y):
     x2 = values["x2"]
     y = values["y"]
     z1_1 = v["z1_1"]
-    a1_1 = v["a1_1"]
     z1_2 = v["z1_2"]
+    a1_1 = v["a1_1"]
     a1_2 = v["a1_2"]
     z2_1 = v["z2_1"]
     a2_1 = v["a2_1"]
@@ -247,8 +247,8 @@ def gradient(parameters, X, Y):
     x2 = values["x2"]
     y = values["y"]
     z1_1 = v["z1_1"]
-    a1_1 = v["a1_1"]
     z1_2 = v["z1_2"]
+    a1_1 = v["a1_1"]
     a1_2 = v["a1_2"]
     z2_1 = v["z2_1"]
     a2_1 = v["a2_1"]

@@ -8,6 +8,7 @@ loss: for a parameter phi of layer p,
     dz^{[l]}_i/dphi   = sum_k w^{[l]}_{ik} g'(z^{[l-1]}_k) dz^{[l-1]}_k/dphi        (l > p),
     d(G)/dphi         = dG/dphi + sum_{l,i} (dG/da^{[l]}_i g'(z^{[l]}_i) + dG/dz^{[l]}_i) dz^{[l]}_i/dphi.
 
+A softmax output layer mixes its units: there da^{[L]}_j = a^{[L]}_j (dz_j - sum_i a^{[L]}_i dz_i).
 The sensitivities are symbols of their own (computed once per example in the generated code), so
 every entry stays small; d^2 J/dtheta dphi = reduction factor * sum over examples.
 """
@@ -41,8 +42,6 @@ class NetworkHessian:
 
     def __post_init__(self):
         spec = self.derivation.spec
-        if not all(a.elementwise for a in spec.activations):
-            raise SpecError("the network Hessian needs element-wise activations; a softmax output is not supported")
         if spec.parameter_count > MAX_PARAMETERS:
             raise SpecError(f"the network has {spec.parameter_count} parameters; the symbolic Hessian is made for "
                             f"small networks (at most {MAX_PARAMETERS})")
@@ -63,7 +62,7 @@ class NetworkHessian:
         return [self.derivation.gradient(*p).closed_form for p in self.positions]
 
     def _slope(self, layer: int, unit: int) -> sp.Expr:
-        """g'(z^{[layer]}_unit), through a or z as the rules give it."""
+        """g'(z^{[layer]}_unit), through a or z as the rules give it (hidden layers: element-wise)."""
         return self.derivation.activation_derivative(layer, unit)
 
     @cached_property
@@ -87,13 +86,22 @@ class NetworkHessian:
         """d(expression)/d(parameter) through the forward pass, in the sensitivity symbols."""
         d, n = self.derivation, self.derivation.notation
         total = sp.diff(expression, parameter)
-        for s in self.sensitivities[parameter]:
-            through = sp.diff(expression, n.z(s.layer, s.unit))
-            a = n.a(s.layer, s.unit)
-            if expression.has(a):
-                through += sp.diff(expression, a) * self._slope(s.layer, s.unit)
+        sensitivity = {(s.layer, s.unit): s.symbol for s in self.sensitivities[parameter]}
+        for (layer, unit), symbol in sensitivity.items():
+            through = sp.diff(expression, n.z(layer, unit))
+            a = n.a(layer, unit)
+            if d.activation(layer).elementwise and expression.has(a):
+                through += sp.diff(expression, a) * self._slope(layer, unit)
             if through != 0:
-                total += through * s.symbol
+                total += through * symbol
+        depth = d.spec.depth
+        if not d.activation(depth).elementwise:  # softmax: da_j = a_j (dz_j - sum_i a_i dz_i)
+            outputs = [n.a(depth, j) for j in d.units(depth)]
+            dz = [sensitivity.get((depth, j), sp.Integer(0)) for j in d.units(depth)]
+            mixed = sp.Add(*(a * z for a, z in zip(outputs, dz)))
+            for a, z in zip(outputs, dz):
+                if expression.has(a):
+                    total += sp.diff(expression, a) * a * (z - mixed)
         # relu'(z) = Heaviside(z) has derivative 0 almost everywhere; the Dirac spike never enters a Hessian here
         return total.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
 

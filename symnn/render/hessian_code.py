@@ -36,10 +36,15 @@ def hessian_context(hessian: NetworkHessian) -> dict:
     targets = [(t.name, f"Y[{i}]" if column else f"Y[:, {i}]") for i, t in enumerate(d.targets)]
 
     forward = []
-    for layer in range(1, spec.depth + 1):
-        for j in d.units(layer):
-            forward.append((n.z(layer, j).name, printer.doprint(d.preactivation(layer, j))))
-            forward.append((n.a(layer, j).name, printer.doprint(d.output_of(layer, j))))
+    for layer in range(1, spec.depth + 1):  # every z of a layer before its a's: softmax needs them all
+        zs = [n.z(layer, j) for j in d.units(layer)]
+        forward += [(z.name, printer.doprint(d.preactivation(layer, j))) for j, z in zip(d.units(layer), zs)]
+        shift = {}
+        if not d.activation(layer).elementwise:  # softmax, shifted by the largest z so exp cannot overflow
+            largest = sp.Symbol(f"zmax{layer}")
+            forward.append((largest.name, printer.doprint(sp.Max(*zs))))
+            shift = {z: z - largest for z in zs}
+        forward += [(n.a(layer, j).name, printer.doprint(d.output_of(layer, j).xreplace(shift))) for j in d.units(layer)]
     sensitivities = [(s.symbol.name, printer.doprint(s.value))
                      for parameter in hessian.parameters for s in hessian.sensitivities[parameter]]
 
