@@ -16,6 +16,7 @@ BLAS NumPy uses (threadpoolctl), which decides the large sizes.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -246,24 +247,27 @@ def data(spec, m, dtype, rng):
 
 
 def measure(contenders: dict, repeats: int, budget: float) -> dict:
-    """Seconds per step: the best of `repeats` batches (timeit's rule: other load on a shared machine
-    only ever adds time); the contenders take turns, so slow phases of the machine hit them alike."""
-    calls = {}
+    """Seconds per step: the best of many short interleaved batches (timeit's rule: other load on a
+    shared machine only ever adds time). Each round runs every contender once for about 5 ms (one
+    call for slow steps), so slow phases of the machine hit them alike; rounds continue until each
+    contender has had `budget` seconds, and at least `repeats` rounds."""
+    calls, once = {}, {}
     for name, (step, args) in contenders.items():
         step(*args)  # warm up (and compile, for jax)
         start = time.perf_counter()
         step(*args)
-        once = time.perf_counter() - start
-        calls[name] = max(1, int(budget / repeats / max(once, 1e-7)))
-    samples = {name: [] for name in contenders}
-    for _ in range(repeats):
+        once[name] = max(time.perf_counter() - start, 1e-7)
+        calls[name] = max(1, int(0.005 / once[name]))
+    rounds = max(repeats, int(budget / max(once[n] * calls[n] for n in contenders)))
+    best = {name: float("inf") for name in contenders}
+    for _ in range(rounds):
         for name, (step, args) in contenders.items():
             n = calls[name]
             start = time.perf_counter()
             for _ in range(n):
                 step(*args)
-            samples[name].append((time.perf_counter() - start) / n)
-    return {name: min(values) for name, values in samples.items()}
+            best[name] = min(best[name], (time.perf_counter() - start) / n)
+    return best
 
 
 def available(module: str) -> bool:
@@ -277,11 +281,19 @@ def available(module: str) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small budget, for a smoke test")
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--budget", type=float, default=1.5, help="seconds per contender per case")
+    parser.add_argument("--repeats", type=int, default=9, help="at least this many rounds")
+    parser.add_argument("--budget", type=float, default=2.0, help="seconds per contender per case")
+    parser.add_argument("--threads", type=int, help="limit BLAS, PyTorch and JAX to this many threads "
+                        "(1 gives steadier numbers on a busy machine)")
     args = parser.parse_args()
+    if args.threads:
+        os.environ["XLA_FLAGS"] = f"--xla_cpu_multi_thread_eigen={'true' if args.threads > 1 else 'false'} " \
+                                  f"intra_op_parallelism_threads={args.threads}"
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads)
     if args.quick:
-        args.repeats, args.budget = 3, 0.2
+        args.repeats, args.budget = 2, 0.1
     have_torch, have_jax = available("torch"), available("jax")
     if have_jax:
         import jax
@@ -297,6 +309,8 @@ def main() -> int:
     if have_torch:
         import torch
 
+        if args.threads:
+            torch.set_num_threads(args.threads)
         print(f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" + (f", JAX {jax.__version__}" if have_jax else ""))
     header = f"{'network':<20}{'m':>6} {'dtype':<8}" + "".join(f"{c:>11}" for c in
                                                               ("generated", "careful", "course", "matmul", "torch", "jax"))

@@ -211,6 +211,14 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def formula_names(text: str) -> set[str]:
+    """The free names a formula uses (not called as functions), after the same length and syntax
+    checks as `read_formula`; used to infer a function's variables."""
+    tree = FormulaReader({})._parse(text)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
+
+
 def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:
     """Parse `text` into a SymPy expression over `variables` (name -> symbol). Raises ParseError."""
     return FormulaReader(variables, **options).read(text)

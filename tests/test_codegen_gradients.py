@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen_support import central_differences, load_module, perturbed_parameters, random_data, relative_error
+from symnn.derive.matrix import derive_matrix
 from symnn.errors import SpecError
 from symnn.spec import parse_spec
 
@@ -56,11 +59,42 @@ def test_backward_matches_central_differences_and_fused_step(activation, loss, l
         np.testing.assert_allclose(fused[name], expected[name], rtol=1e-12, atol=1e-14)
 
 
-def test_a_custom_hidden_activation_gets_code_from_its_derivative():
-    spec = parse_spec("3-4-1", act="log(1 + exp(z)),sigmoid")
+@pytest.mark.parametrize("custom", ["log(1 + exp(z))", "z/(1 + abs(z))", "z + sin(z)/2", "atan(z)"])
+def test_a_custom_hidden_activation_gets_code_from_its_derivative(custom):
+    spec = parse_spec("3-4-1", act=f"{custom},sigmoid")
+    assert derive_matrix(spec).proof.proved
     module = load_module(spec)
     rng = np.random.default_rng(3)
     X, Y = random_data(spec, m=6, rng=rng)
+    parameters = perturbed_parameters(module, spec, rng)
+    AL, cache = module.forward_propagation(X, parameters)
+    grads = module.backward_propagation(parameters, cache, X, Y)
+    assert relative_error(grads, central_differences(module, parameters, X, Y)) < 1e-6
+
+
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu(0.3)", "linear", "log(1 + exp(z))"]
+OUTPUTS = {"bce": ["sigmoid", "softmax"], "cce": ["softmax"], "half_se": ["linear", "tanh", "sigmoid", "softmax"]}
+
+
+@st.composite
+def networks(draw):
+    loss = draw(st.sampled_from(sorted(OUTPUTS)))
+    output = draw(st.sampled_from(OUTPUTS[loss]))
+    hidden = draw(st.lists(st.sampled_from(HIDDEN), min_size=0, max_size=2))
+    widths = draw(st.lists(st.integers(1, 4), min_size=len(hidden) + 1, max_size=len(hidden) + 1))
+    outputs = draw(st.integers(2, 3)) if output == "softmax" or loss == "cce" else draw(st.integers(1, 3))
+    sizes = [draw(st.integers(1, 4))] + widths[:-1] + [outputs]
+    return parse_spec("-".join(map(str, sizes)), act=",".join(hidden + [output]), loss=loss,
+                      layout=draw(st.sampled_from(["column", "row"])), bias=draw(st.booleans()),
+                      reduction=draw(st.sampled_from(["mean", "sum"])))
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(spec=networks(), m=st.integers(1, 4))
+def test_random_networks_pass_the_gradient_check(spec, m):
+    module = load_module(spec)
+    rng = np.random.default_rng(11)
+    X, Y = random_data(spec, m=m, rng=rng)
     parameters = perturbed_parameters(module, spec, rng)
     AL, cache = module.forward_propagation(X, parameters)
     grads = module.backward_propagation(parameters, cache, X, Y)

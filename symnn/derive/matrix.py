@@ -81,6 +81,10 @@ class MatrixDerivation:
     def of_kind(self, kind: str) -> list[MatrixEquation]:
         return [e for e in self.equations if e.kind == kind]
 
+    def names_read(self, kind: str) -> set[str]:
+        """The matrices that the equations of one kind read (which cache entries backward needs)."""
+        return {s.name for e in self.of_kind(kind) for s in e.rhs.atoms(sp.MatrixSymbol)}
+
     @cached_property
     def proof(self):
         """The symbolic check against the per-weight gradients (a `MatrixProof`)."""

@@ -13,9 +13,11 @@ lines out. Numerical choices, made here and stated in the module's docstring:
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from .. import __version__
 from ..derive.matrix import MatrixDerivation, MatrixEquation, derive_matrix
+from ..errors import SymnnError
 from ..notation import _plain
 from ..rules.activations import Softmax
 from ..spec import NetworkSpec
@@ -89,15 +91,15 @@ class ModuleWriter:
     def needs_safe_output_in_backward(self) -> bool:
         return self.clip and not self.derivation.output_fused
 
-    def names_used(self, kind: str) -> list[str]:
-        """Matrix names the backward equations read, by where they come from."""
-        found = set()
-        for equation in self.derivation.of_kind("backward"):
-            found |= {s.name for s in equation.rhs.atoms(sp.MatrixSymbol)}
-        computed = {e.name for e in self.derivation.of_kind("backward")}
-        if kind == "parameters":
-            return sorted(n for n in found if n.startswith("W"))
-        return [e.name for e in self.derivation.of_kind("forward") if e.name in found and e.name not in computed]
+    def backward_reads(self) -> tuple[list[str], list[str]]:
+        """(parameters, cache entries) that backward_propagation unpacks."""
+        found = self.derivation.names_read("backward")
+        parameters = sorted(n for n in found if n.startswith("W"))
+        return parameters, [e.name for e in self.derivation.of_kind("forward") if e.name in found]
+
+    def parameter_names(self, prefix: str = "") -> list[str]:
+        kinds = ("W", "b") if self.spec.bias else ("W",)
+        return [f"{prefix}{kind}{l}" for l in range(1, self.depth + 1) for kind in kinds]
 
     def uses_m(self) -> bool:
         return self.spec.reduction == "mean"
@@ -106,6 +108,7 @@ class ModuleWriter:
     def context(self, command_out: str | None) -> dict:
         spec = self.spec
         step = FusedStepWriter(self).write()
+        backward_parameters, backward_cache = self.backward_reads()
         command = f"symnn codegen {spec.command_line()}" + (f" -o {command_out}" if command_out else "")
         output = spec.activations[-1]
         if isinstance(output, Softmax) or spec.loss.needs_one_hot:
@@ -132,8 +135,8 @@ class ModuleWriter:
             backward=self.backward_blocks(),
             fused_note=self.fused_note(),
             safe_output_in_backward=self.needs_safe_output_in_backward(),
-            backward_parameters=self.names_used("parameters"),
-            backward_cache=self.names_used("cache"),
+            backward_parameters=backward_parameters,
+            backward_cache=backward_cache,
             uses_m=self.uses_m(),
             reduction=spec.reduction,
             prediction=prediction,
@@ -142,8 +145,8 @@ class ModuleWriter:
             aliases=step.aliases,
             ufuncs=step.ufuncs,
             proof=self.derivation.proof,
-            gradient_names=[f"d{kind}{l}" for l in range(1, self.depth + 1) for kind in ("W", "b")[: 1 + spec.bias]],
-            parameters_in_step=[f"{kind}{l}" for l in range(1, self.depth + 1) for kind in ("W", "b")[: 1 + spec.bias]],
+            gradient_names=self.parameter_names("d"),
+            parameters_in_step=self.parameter_names(),
         )
         context["softmax"] = any(isinstance(a, Softmax) for a in spec.activations)
         context["imports"] = sorted(self.printer.used_modules | {"numpy"})
@@ -153,7 +156,11 @@ class ModuleWriter:
 def module_source(spec: NetworkSpec, command_out: str | None = None) -> str:
     """The generated module's text (deterministic: the same spec and command give the same bytes)."""
     writer = ModuleWriter(derive_matrix(spec))
-    return render(TEMPLATE, **writer.context(command_out))
+    try:
+        return render(TEMPLATE, **writer.context(command_out))
+    except PrintMethodNotImplementedError as exc:
+        raise SymnnError(f"the network {spec.command_line()} needs a function NumPy code cannot express: "
+                         f"{str(exc).splitlines()[0]}") from None
 
 
 def write_example_module(spec: NetworkSpec, out_dir) -> list:

@@ -45,8 +45,14 @@ def make_environment(names: dict | None = None, autoescape: bool = False, positi
     return env
 
 
+def number(value, digits: int = 10) -> str:
+    """A float for tables: %g with `digits` significant digits."""
+    return f"{float(value):.{digits}g}"
+
+
 FILTERS = {
     "sympy": to_sympy_string,
+    "num": number,
 }
 
 

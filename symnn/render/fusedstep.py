@@ -47,7 +47,7 @@ class FusedStepWriter:
         self.w = writer  # the ModuleWriter: printing, text, clipping, spec
         self.derivation = writer.derivation
         self.step = FusedStep()
-        self.read_later = self._names_read_by_backward()
+        self.read_later = self.derivation.names_read("backward")
         self.overwritten: dict[int, str] = {}  # layer -> why A may overwrite Z
 
     def z_survives_activation(self, layer: int) -> bool:
@@ -76,12 +76,6 @@ class FusedStepWriter:
         if same:
             self.overwritten[layer] = f"g'(A{layer}) = g'({z_name}), proved by SymPy, so {z_name} may hold A{layer}"
         return same
-
-    def _names_read_by_backward(self) -> set[str]:
-        found = set()
-        for equation in self.derivation.of_kind("backward"):
-            found |= {s.name for s in equation.rhs.atoms(sp.MatrixSymbol)}
-        return found
 
     def ufunc(self, path: str) -> str:
         """A local name for np.<path> (add.reduce -> add_reduce), bound once in make_train_step."""

@@ -35,8 +35,9 @@ class Activation:
 
     @cached_property
     def derivative(self) -> sp.Expr:
-        """g'(z), derived by SymPy."""
-        return sp.diff(self.forward, z)
+        """g'(z), derived by SymPy for real z (so |z|' is sign(z), not an expression in re and im)."""
+        real = sp.Dummy("z", real=True)
+        return sp.diff(self.forward.xreplace({z: real}), real).xreplace({real: z})
 
     @cached_property
     def derivative_in_output(self) -> sp.Expr | None:
