@@ -158,7 +158,7 @@ class FormulaReader:
         raise ParseError(f"the operator {type(op).__name__} is not allowed in a formula")
 
     def _build_Call(self, node: ast.Call, depth):
-        name = _function_name(node.func)
+        name = function_name(node.func)
         if name not in self.functions:
             raise ParseError(f"unknown function {name!r} (known: {', '.join(sorted(self.functions))})")
         if node.keywords:
@@ -181,7 +181,8 @@ def safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     return sp.Pow(base, exponent)
 
 
-def _function_name(func: ast.AST) -> str:
+def function_name(func: ast.AST) -> str:
+    """The called name: `exp`, or `np.exp` / `math.exp` read as `exp`; anything else is refused."""
     if isinstance(func, ast.Name):
         return func.id
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in MODULE_PREFIXES:

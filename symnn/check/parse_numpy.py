@@ -12,7 +12,7 @@ import ast
 import sympy as sp
 
 from ..errors import ParseError
-from ..safe_expr import FUNCTIONS, FormulaReader, MODULE_PREFIXES, _describe
+from ..safe_expr import FUNCTIONS, MODULE_PREFIXES, FormulaReader, function_name
 from . import algebra
 from .functions import activation_function
 from .resolve import Resolver
@@ -103,7 +103,7 @@ class NumpyClaimReader(FormulaReader):
             if func.attr == "sum":
                 return self._total(target, node.keywords, depth)
             return target  # .astype(float), .copy(): the same values
-        name = _call_name(func)
+        name = function_name(func)
         args = [self._build(arg, depth) for arg in node.args]
         if name in ACTIVATION_CALLS and len(args) == 1 and not node.keywords:
             function, prime = ACTIVATION_CALLS[name]
@@ -164,16 +164,6 @@ class NumpyClaimReader(FormulaReader):
         if axis is not None and not options.get("keepdims", False):
             self.rank_one = True  # graded wrong: a rank-1 array broadcasts into an (n, n) matrix later
         return algebra.total(array, axis)
-
-
-def _call_name(func: ast.AST) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in MODULE_PREFIXES:
-        if func.attr.startswith("_"):
-            raise ParseError("attribute names starting with _ are not allowed")
-        return func.attr
-    raise ParseError(f"{_describe(func)} cannot be called in a formula")
 
 
 def looks_like_numpy(text: str) -> bool:
