@@ -1,14 +1,20 @@
 """The Python API: one function per CLI command, same names and options."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+from . import newton as newton_module
+from .derive.functions import SOLVE_SECONDS, FunctionDerivation, derive_function
 from .derive.matrix import MatrixDerivation
 from .derive.matrix import derive_matrix as matrix_derivation
 from .derive.perweight import NetworkDerivation, derive_network
+from .errors import SpecError
+from .funcspec import FunctionSpec, parse_function
 from .render.codegen import module_source
 from .render.environment import render
-from .render.files import write_atomic
+from .render.function_code import function_module_source, load_function_module
+from .render.files import refuse_foreign_files, write_atomic
 from .render.jsonout import derivation_json
 from .spec import NetworkSpec, parse_spec
 from .verify import check_gradients
@@ -49,10 +55,11 @@ def _name(derivation, parameter) -> str:
 
 
 def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = False) -> str:
-    deltas = [d for layer in sorted(derivation.deltas) for d in derivation.deltas[layer]]
+    deltas = [d for layer in sorted(derivation.deltas, reverse=True) for d in derivation.deltas[layer]]  # as derived: output first
     return render(
         "text/derive.txt.jinja",
         derivation.notation.text_names,
+        derivation.notation.chain_positions,
         spec=derivation.spec,
         loss=derivation.loss,
         reduction=derivation.reduction_factor,
@@ -79,25 +86,142 @@ def codegen(spec: str | NetworkSpec = "2-2-1", out: str | Path | None = None, fo
     return source
 
 
+def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex,md,pdf", lang: str = "en",
+          force: bool = False, **options) -> dict:
+    """The derivation sheet (LaTeX, Markdown, PDF when pdflatex exists) written into `out`.
+
+    Returns {"files": [paths], "note": why no PDF was made, or None}.
+    """
+    from .render.sheets import write_sheets
+
+    files, note = write_sheets(derive(spec, **options), out, formats, lang, force)
+    return {"files": files, "note": note}
+
+
 def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **options) -> dict:
-    """The main job: the derivation (JSON and text), the NumPy module, and a report of the checks
-    (closed forms and the module's backward pass against central differences, the matrix proof)."""
+    """The main job: the derivation (JSON and text), the NumPy module, the derivation sheet (tex, md,
+    and pdf when pdflatex exists), and a report of the checks (closed forms and the module's backward
+    pass against central differences, the matrix proof)."""
     derivation = derive(spec, **options)
     gradients = select_gradients(derivation)
     out = Path(out)
     slug = derivation.spec.slug
     checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
     module_path = out / f"{slug}.py"
-    source = module_source(derivation.spec, str(module_path))
+    source = module_source(derivation.spec, module_path.name)  # relative: the same bytes in any folder
     matrices = matrix_derivation(derivation.spec)
     code_check = check_module_gradients(load_generated(source), derivation.spec)
     report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
                     module_file=module_path.name, proof=matrices.proof)
-    files = [
-        write_atomic(out / f"{slug}.derivation.json", derivation_json(derivation, gradients)),
-        write_atomic(out / f"{slug}.derivation.txt", derivation_text(derivation, gradients)),
-        write_atomic(module_path, source),
-        write_atomic(out / f"{slug}.report.txt", report),
-    ]
+    outputs = {
+        out / f"{slug}.derivation.json": derivation_json(derivation, gradients),
+        out / f"{slug}.derivation.txt": derivation_text(derivation, gradients),
+        module_path: source,
+        out / f"{slug}.report.txt": report,
+    }
+    from .render.sheets import refuse_foreign_sheets, write_sheets
+
+    refuse_foreign_files(outputs)  # every target checked before anything is written
+    refuse_foreign_sheets(derivation, out)
+    files = [write_atomic(path, content) for path, content in outputs.items()]
+    sheet_files, sheet_note = write_sheets(derivation, out)
+    files.extend(sheet_files)
     passed = all(c.passed for c in checks) and code_check.passed and matrices.proof.status != "failed"
-    return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed}
+    return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed,
+            "note": sheet_note}
+
+
+# --- functions: gradient, Hessian, critical points, Newton's method ---
+def function(expression: str | FunctionSpec, vars: str | list[str] | None = None) -> FunctionSpec:
+    """A validated function spec from a formula (`x^4 + 0.8*y^4 - x*y`); `vars` names and orders the variables."""
+    return expression if isinstance(expression, FunctionSpec) else parse_function(expression, vars)
+
+
+def hessian(expression: str | FunctionSpec, vars: str | list[str] | None = None,
+            solve_seconds: float = SOLVE_SECONDS) -> FunctionDerivation:
+    """Gradient, Hessian and (on first use of `.critical_points`) the classified critical points."""
+    return derive_function(function(expression, vars), solve_seconds)
+
+
+def parse_start(x0, n: int) -> list[float]:
+    """A start point from '4,4', a number or a sequence of numbers."""
+    if isinstance(x0, str):
+        parts = [p.strip() for p in x0.split(",")]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            raise SpecError(f"the start {x0!r} is not a comma-separated list of numbers, like 4,4") from None
+    else:
+        values = [float(v) for v in (x0 if hasattr(x0, "__len__") else [x0])]
+    if len(values) != n:
+        raise SpecError(f"the start {x0!r} has {len(values)} value(s) but the function has {n} variable(s)")
+    if not all(math.isfinite(v) for v in values):
+        raise SpecError(f"the start {x0!r} must be finite numbers")
+    return values
+
+
+def newton_runs(derivation: FunctionDerivation, x0, root: bool = False, any_critical: bool = False,
+                learning_rate: float | None = None, tol: float = newton_module.TOLERANCE,
+                max_iter: int = newton_module.NEWTON_ITERATIONS,
+                gd_max_iter: int = newton_module.DESCENT_ITERATIONS) -> list[newton_module.Run]:
+    """Newton's method from x0, then gradient descent from x0 when a learning rate is given."""
+    if tol <= 0 or max_iter < 0 or gd_max_iter < 0:
+        raise SpecError("the tolerance must be positive and the iteration limits at least 0")
+    start = parse_start(x0, derivation.spec.n)
+    module = load_function_module(derivation)
+    if root:
+        runs = [newton_module.newton_root(derivation, start, tol, max_iter, module=module)]
+    else:
+        runs = [newton_module.newton_minimise(derivation, start, tol, max_iter, not any_critical, module=module)]
+    if learning_rate is not None:
+        if root:
+            raise SpecError("gradient descent minimises; it cannot be compared with root finding (drop --root)")
+        runs.append(newton_module.gradient_descent(derivation, start, learning_rate, tol, gd_max_iter, module=module))
+    return runs
+
+
+def newton(expression: str | FunctionSpec, x0, vars=None, **options) -> list[newton_module.Run]:
+    """`symnn newton` in Python: the runs (Newton first, gradient descent second if `learning_rate`)."""
+    return newton_runs(hessian(expression, vars), x0, **options)
+
+
+def write_function_code(derivation: FunctionDerivation, path: str | Path, force: bool = False) -> Path:
+    """The NumPy module with f, gradient, hessian and hessian_batch."""
+    return write_atomic(path, function_module_source(derivation), force=force)
+
+
+def write_function_sheets(derivation: FunctionDerivation, out: str | Path, runs=(), formats=("tex", "md"),
+                          force: bool = False) -> list[Path]:
+    from .render.function_report import write_function_sheets as write
+
+    return write(derivation, out, list(runs), formats, force)
+
+
+def network_hessian(spec: str | NetworkSpec = "2-2-1", code: str | Path | None = None, train: bool = False,
+                    learning_rate: float = 1.2, force: bool = False, **options) -> dict:
+    """The Hessian of a small network's cost: a summary, the NumPy module (to `code`), and with `train`
+    damped Newton against gradient descent on seeded toy data."""
+    from . import network_newton
+    from .derive.network_hessian import network_hessian as derive_hessian
+    from .render.hessian_code import hessian_module_source, load_hessian_module
+
+    hessian = derive_hessian(derive(spec, **options))
+    files = [write_atomic(code, hessian_module_source(hessian), force=force)] if code else []
+    runs, data = [], None
+    if train:
+        module = load_hessian_module(hessian)
+        X, Y = network_newton.toy_data(hessian.derivation.spec)
+        start = network_newton.initial_parameters(module)
+        runs = [network_newton.newton(hessian.derivation, X, Y, parameters=start, tol=1e-6, module=module),
+                network_newton.gradient_descent(hessian.derivation, X, Y, learning_rate, parameters=start, tol=1e-6,
+                                                max_iter=20_000, module=module)]
+        data = X.shape
+    text = render("text/network_hessian.txt.jinja", hessian=hessian, spec=hessian.derivation.spec,
+                  runs=[{"run": r, "rows": _shown(r)} for r in runs], data=data)
+    return {"hessian": hessian, "runs": runs, "files": files, "text": text}
+
+
+def _shown(run):
+    from .render.function_report import shown_rows
+
+    return shown_rows(run)

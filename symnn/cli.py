@@ -38,7 +38,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = make_parser().parse_args(argv)
+        parser = make_parser()
+        args, extras = parser.parse_known_args(argv)
+        if extras:  # positionals after options (symnn check SPEC --act tanh 'CLAIM'): only where a command takes them
+            collect = getattr(args, "trailing_positionals", None)
+            if collect is None or any(e.startswith("-") and len(e) > 1 and not e[1:2].isdigit() for e in extras):
+                parser.error(f"unrecognized arguments: {' '.join(extras)}")
+            getattr(args, collect).extend(extras)
         return args.run(args)
     except SymnnError as exc:
         print(f"symnn: error: {exc}", file=sys.stderr)

@@ -88,6 +88,24 @@ class Notation:
         return {symbol: _plain(name) for symbol, name in self.latex_names.items()}
 
     @cached_property
+    def chain_positions(self) -> dict[sp.Symbol, float]:
+        """Where each symbol sits on the path from the loss back to the input, for ordering products
+        as the seeds write them: targets first, then layer L's activation derivative, W^{[L]}, ...,
+        and the input last (a weight sits between its two layers)."""
+        depth = self.spec.depth
+        positions: dict[sp.Symbol, float] = {self.y(j): depth + 1 for j in range(1, self.spec.n_outputs + 1)}
+        for k in range(1, self.spec.n_inputs + 1):
+            positions[self.x(k)] = 0
+        for layer in range(1, depth + 1):
+            for j in range(1, self.spec.sizes[layer] + 1):
+                for symbol in (self.a(layer, j), self.z(layer, j), self.delta(layer, j)):
+                    positions[symbol] = layer
+                positions[self.b(layer, j)] = layer - 0.5
+                for k in range(1, self.spec.sizes[layer - 1] + 1):
+                    positions[self.w(layer, j, k)] = layer - 0.5
+        return positions
+
+    @cached_property
     def symbols_by_name(self) -> dict[str, sp.Symbol]:
         """name -> symbol, to read the `sympy` strings of a derivation back (trusted text only)."""
         return {str(s): s for s in self.latex_names}

@@ -89,6 +89,9 @@ class FormulaReader:
             depth -= ch in ")]}"
             if depth > MAX_DEPTH:
                 raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
+        # People write z^2 for a power. Python's ^ is xor with a lower precedence than /, so it is
+        # rewritten before parsing (string literals are refused anyway, so no text is misread).
+        text = text.replace("^", "**")
         try:
             return ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -150,12 +153,12 @@ class FormulaReader:
             if right == 0:
                 raise ParseError("the formula divides by zero")
             return left / right
-        if isinstance(op, (ast.Pow, ast.BitXor)):  # people write z^2 for a power
+        if isinstance(op, ast.Pow):
             return safe_power(left, right)
         raise ParseError(f"the operator {type(op).__name__} is not allowed in a formula")
 
     def _build_Call(self, node: ast.Call, depth):
-        name = _function_name(node.func)
+        name = function_name(node.func)
         if name not in self.functions:
             raise ParseError(f"unknown function {name!r} (known: {', '.join(sorted(self.functions))})")
         if node.keywords:
@@ -178,7 +181,8 @@ def safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     return sp.Pow(base, exponent)
 
 
-def _function_name(func: ast.AST) -> str:
+def function_name(func: ast.AST) -> str:
+    """The called name: `exp`, or `np.exp` / `math.exp` read as `exp`; anything else is refused."""
     if isinstance(func, ast.Name):
         return func.id
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in MODULE_PREFIXES:
@@ -206,6 +210,14 @@ def _describe(node: ast.AST) -> str:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def formula_names(text: str) -> set[str]:
+    """The free names a formula uses (not called as functions), after the same length and syntax
+    checks as `read_formula`; used to infer a function's variables."""
+    tree = FormulaReader({})._parse(text)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
 
 
 def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:

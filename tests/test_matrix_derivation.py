@@ -100,7 +100,7 @@ def test_activation_derivatives_are_written_through_A_where_sympy_can(activation
     d = derive_matrix(parse_spec("2-3-1", act=f"{activation},linear", loss="half_se"), prove=False)
     derivative = d.equation("dZ1").rhs.args[1]
     assert derivative.matrices[0].name == f"{through}1"
-    z = sp.Symbol("z")
+    from symnn.rules.activations import z  # the rules' own z (declared real)
     forward = parse_spec("2-3-1", act=f"{activation},linear", loss="half_se").activations[0].forward
     # independent check of the printed rule: it equals d/dz of the forward rule at sample points
     variable = derivative.function.variables[0]

@@ -16,6 +16,8 @@ def run(args) -> int:
     result = api.build(args.spec, args.out, **spec_options(args))
     for path in result["files"]:
         print(f"wrote {path}")
+    if result.get("note"):
+        print(f"note: {result['note']}")
     checks = result["checks"]
     if checks:
         worst = max(c.relative_error for c in checks)

@@ -28,6 +28,7 @@ from functools import cached_property
 import sympy as sp
 
 from ..rules.activations import Softmax
+from ..rules.activations import z as ACTIVATION_Z
 from ..rules.fused import fused_output_gradient
 from ..spec import NetworkSpec
 from .matrixnodes import Elementwise, SumEntries, UnitSoftmax, ones_column, ones_row
@@ -46,7 +47,8 @@ NAMES = {
 M = sp.Symbol("m")  # the number of examples (the same symbol as the per-weight reduction factor)
 COST = sp.Symbol("J")
 # scalar variables of the rules, as the rules write them
-A_VAR, Y_VAR, Z_VAR = sp.Symbol("a"), sp.Symbol("y"), sp.Symbol("z")
+A_VAR, Y_VAR = sp.Symbol("a"), sp.Symbol("y")
+Z_VAR = ACTIVATION_Z  # the rules' own z (declared real), so lifted formulas match it
 DA_VAR = sp.Symbol("da")
 
 

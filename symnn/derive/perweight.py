@@ -118,7 +118,17 @@ class NetworkDerivation:
         return [derivative.xreplace({a: aj, y: yj}) for aj, yj in zip(self.outputs, self.targets)]
 
     def activation_jacobian(self, layer: int) -> sp.ImmutableMatrix:
-        """da^{[l]}/dz^{[l]}: diagonal for element-wise activations, full for softmax."""
+        """da^{[l]}/dz^{[l]}: diagonal for element-wise activations, full for softmax (derived once
+        per layer: every parameter below asks for it)."""
+        if layer not in self._jacobians:
+            self._jacobians[layer] = self._derive_activation_jacobian(layer)
+        return self._jacobians[layer]
+
+    @cached_property
+    def _jacobians(self) -> dict[int, sp.ImmutableMatrix]:
+        return {}
+
+    def _derive_activation_jacobian(self, layer: int) -> sp.ImmutableMatrix:
         n = self.notation
         activation = self.activation(layer)
         if isinstance(activation, Softmax):
@@ -135,7 +145,7 @@ class NetworkDerivation:
     def _upstream(self) -> dict[int, tuple[ChainFactor, ...]]:
         """Factors from L down to da^{[l]}/dz^{[l]} of the whole layer, shared by its parameters."""
         depth = self.spec.depth
-        a_vec, z_vec = (lambda l: layer_symbol("a", l)), (lambda l: layer_symbol("z", l))
+        a_vec, z_vec = (lambda l: self._layer_quantity("a", l)), (lambda l: self._layer_quantity("z", l))
         chain = (
             ChainFactor(LOSS, a_vec(depth), _scalar_or_matrix(sp.ImmutableMatrix([self.loss_gradient]))),
             ChainFactor(a_vec(depth), z_vec(depth), _scalar_or_matrix(self.activation_jacobian(depth))),
@@ -148,6 +158,12 @@ class NetworkDerivation:
             )
             upstream[layer] = chain
         return upstream
+
+    def _layer_quantity(self, name: str, layer: int) -> sp.Symbol:
+        """The whole layer's a or z; for a one-unit layer, that unit's own symbol."""
+        if self.spec.sizes[layer] == 1:
+            return getattr(self.notation, name)(layer, 1)
+        return layer_symbol(name, layer)
 
     def chain_factors(self, layer: int, j: int, source: int | None) -> tuple[ChainFactor, ...]:
         """dL/da^{[L]}, da^{[L]}/dz^{[L]}, dz^{[L]}/da^{[L-1]}, ..., dz^{[l]}_j/d(parameter)."""
@@ -164,11 +180,11 @@ class NetworkDerivation:
                     local,
                 )
             column = self.activation_jacobian(depth)[:, j - 1]
-            return (self._upstream[depth][0], ChainFactor(layer_symbol("a", depth), z_j, _scalar_or_matrix(column)), local)
+            return (self._upstream[depth][0], ChainFactor(self._layer_quantity("a", depth), z_j, _scalar_or_matrix(column)), local)
         above = self._upstream[layer + 1]
         column = self.linear_jacobian(layer + 1)[:, j - 1]
         return above + (
-            ChainFactor(layer_symbol("z", layer + 1), a_j, _scalar_or_matrix(column)),
+            ChainFactor(self._layer_quantity("z", layer + 1), a_j, _scalar_or_matrix(column)),
             ChainFactor(a_j, z_j, self.activation_derivative(layer, j)),
             local,
         )
@@ -189,8 +205,8 @@ class NetworkDerivation:
             for j in self.units(layer):
                 weights = [n.w(layer + 1, i.unit, j) for i in below]
                 recursion = self.activation_derivative(layer, j) * sum(w * d.symbol for w, d in zip(weights, below))
-                closed = self.activation_derivative(layer, j) * sp.factor_terms(
-                    sum(w * d.closed_form for w, d in zip(weights, below)))
+                closed = self.activation_derivative(layer, j) * _weighted_sum_with_common_factors_out(
+                    weights, [d.closed_form for d in below])
                 row.append(Delta(layer, j, n.delta(layer, j), recursion, closed))
             deltas[layer] = row
         return deltas
@@ -240,6 +256,29 @@ class NetworkDerivation:
     def reduction_factor(self) -> sp.Expr:
         """dJ/dtheta = factor * sum_i dL^{(i)}/dtheta: 1/m for the mean, 1 for the sum."""
         return 1 / sp.Symbol("m") if self.spec.reduction == "mean" else sp.Integer(1)
+
+    # --- notebook display: the sheet renderer is imported here, so derive holds no template knowledge ---
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a derivation as its Markdown sheet (English)."""
+        from ..render.sheets import render_sheet
+
+        return render_sheet(self, "md", "en")
+
+    def _repr_latex_(self) -> str:
+        """Every shown parameter's gradient as one display-maths block (nbconvert, LaTeX front ends)."""
+        from ..render.sheets import gradients_latex
+
+        return gradients_latex(self)
+
+
+def _weighted_sum_with_common_factors_out(weights, terms) -> sp.Expr:
+    """sum_i w_i t_i with the factors every t_i shares written once in front, e.g. (a^{[3]} - y) for
+    a single-output net: cheap and exact (SymPy's factor_terms does the same but costs ~100x more)."""
+    factor_sets = [set(sp.Mul.make_args(t)) for t in terms]
+    common = set.intersection(*factor_sets) if factor_sets else set()
+    common = {f for f in common if not f.is_Number}
+    rest = [sp.Mul(*[f for f in sp.Mul.make_args(t) if f not in common]) for t in terms]
+    return sp.Mul(*common) * sp.Add(*[w * r for w, r in zip(weights, rest)])
 
 
 def _scalar_or_matrix(matrix: sp.ImmutableMatrix):

@@ -22,8 +22,9 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-def make_environment(names: dict | None = None, autoescape: bool = False) -> jinja2.Environment:
-    """An environment whose `tex`, `text` and `sympy` filters print in the given symbol names."""
+def make_environment(names: dict | None = None, autoescape: bool = False, positions: dict | None = None) -> jinja2.Environment:
+    """An environment whose `tex`, `text` and `sympy` filters print in the given symbol names;
+    `tex_chain` and `text_chain` also order products along the chain rule (see `in_chain_order`)."""
     names = names or {}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
@@ -38,14 +39,22 @@ def make_environment(names: dict | None = None, autoescape: bool = False) -> jin
     env.filters.update({
         "tex": lambda expression: to_latex(expression, names),
         "text": lambda expression: to_text(expression, names),
+        "tex_chain": lambda expression: to_latex(expression, names, positions),
+        "text_chain": lambda expression: to_text(expression, names, positions),
     })
     return env
 
 
+def number(value, digits: int = 10) -> str:
+    """A float for tables: %g with `digits` significant digits."""
+    return f"{float(value):.{digits}g}"
+
+
 FILTERS = {
     "sympy": to_sympy_string,
+    "num": number,
 }
 
 
-def render(template: str, names: dict | None = None, **context) -> str:
-    return make_environment(names).get_template(template).render(**context)
+def render(template: str, names: dict | None = None, positions: dict | None = None, **context) -> str:
+    return make_environment(names, positions=positions).get_template(template).render(**context)

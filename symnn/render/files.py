@@ -18,6 +18,13 @@ def written_by_symnn(path: Path) -> bool:
         return False
 
 
+def refuse_foreign_files(paths, force: bool = False) -> None:
+    """Check every target before writing any, so a refused run leaves the folder as it was."""
+    for path in map(Path, paths):
+        if path.exists() and not force and not written_by_symnn(path):
+            raise SymnnError(f"{path} exists and was not written by symnn; use --force to overwrite it")
+
+
 def write_atomic(path: str | Path, content: str | bytes, force: bool = False, marker_required: bool = True) -> Path:
     """Write to a temporary file beside `path`, then rename it over: readers never see half a file.
 
@@ -25,8 +32,8 @@ def write_atomic(path: str | Path, content: str | bytes, force: bool = False, ma
     never lost.
     """
     path = Path(path)
-    if marker_required and path.exists() and not force and not written_by_symnn(path):
-        raise SymnnError(f"{path} exists and was not written by symnn; use --force to overwrite it")
+    if marker_required:
+        refuse_foreign_files([path], force)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

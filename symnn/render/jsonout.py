@@ -10,8 +10,8 @@ from .files import MARKER
 from .printers import to_latex, to_sympy_string
 
 
-def _formula(expression, names) -> dict:
-    return {"latex": to_latex(expression, names), "sympy": to_sympy_string(expression)}
+def _formula(expression, names, positions=None) -> dict:
+    return {"latex": to_latex(expression, names, positions), "sympy": to_sympy_string(expression)}
 
 
 def spec_dict(spec) -> dict:
@@ -30,6 +30,7 @@ def spec_dict(spec) -> dict:
 def gradient_dict(gradient: ParameterGradient, derivation: NetworkDerivation) -> dict:
     names = derivation.notation.latex_names
     notation = derivation.notation
+    chain = notation.chain_positions
     row, column = (gradient.unit, None) if gradient.source is None else notation.weight_position(gradient.unit, gradient.source)
     return {
         "name": gradient.parameter.name,
@@ -45,17 +46,18 @@ def gradient_dict(gradient: ParameterGradient, derivation: NetworkDerivation) ->
                 "of": names.get(f.of, f.of.name),
                 "wrt": names.get(f.wrt, f.wrt.name),
                 "shape": list(f.shape),
-                **_formula(f.value, names),
+                **_formula(f.value, names, chain),
             }
             for f in gradient.factors
         ],
-        "delta_form": _formula(gradient.delta_form, names),
-        "closed_form": _formula(gradient.closed_form, names),
+        "delta_form": _formula(gradient.delta_form, names, chain),
+        "closed_form": _formula(gradient.closed_form, names, chain),
     }
 
 
 def derivation_dict(derivation: NetworkDerivation, gradients: list[ParameterGradient] | None = None) -> dict:
     names = derivation.notation.latex_names
+    chain = derivation.notation.chain_positions
     spec = derivation.spec
     gradients = derivation.gradients() if gradients is None else gradients
     return {
@@ -85,8 +87,8 @@ def derivation_dict(derivation: NetworkDerivation, gradients: list[ParameterGrad
                 "layer": d.layer,
                 "unit": d.unit,
                 "symbol": names[d.symbol],
-                "recursion": _formula(d.recursion, names),
-                "closed_form": _formula(d.closed_form, names),
+                "recursion": _formula(d.recursion, names, chain),
+                "closed_form": _formula(d.closed_form, names, chain),
             }
             for layer in sorted(derivation.deltas)
             for d in derivation.deltas[layer]

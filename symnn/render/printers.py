@@ -35,12 +35,38 @@ class CourseStrPrinter(StrPrinter):
         return "(" + " else ".join(branches) + ")"
 
 
-def to_latex(expression, names: dict | None = None) -> str:
-    return CourseLatexPrinter({"symbol_names": names or {}}).doprint(expression)
+def in_chain_order(expression, positions: dict) -> sp.Expr:
+    """An unevaluated copy whose products read from the loss back to the parameter, as the seeds
+    write them: (a^{[2]} - y) w^{[2]}_{11} a^{[1]}_1 (1 - a^{[1]}_1) x_1. Print it with order="none"."""
+    if isinstance(expression, sp.MatrixBase):
+        return expression.applyfunc(lambda entry: in_chain_order(entry, positions))
+    if not isinstance(expression, sp.Expr) or expression.is_Atom:
+        return expression
+
+    def position(factor):
+        known = [positions[s] for s in factor.free_symbols if s in positions]
+        return max(known) if known else float("inf")  # numbers first
+
+    args = [in_chain_order(arg, positions) for arg in expression.args]
+    if expression.is_Mul:
+        return sp.Mul(*sorted(args, key=position, reverse=True), evaluate=False)
+    if expression.is_Add:
+        return sp.Add(*args, evaluate=False)
+    return expression.func(*args)
 
 
-def to_text(expression, names: dict | None = None) -> str:
-    return CourseStrPrinter(names or {}).doprint(expression)
+def to_latex(expression, names: dict | None = None, positions: dict | None = None) -> str:
+    """LaTeX in the course notation; with `positions`, products in chain-rule order."""
+    if positions is None:
+        return CourseLatexPrinter({"symbol_names": names or {}}).doprint(expression)
+    ordered = in_chain_order(expression, positions)
+    return CourseLatexPrinter({"symbol_names": names or {}, "order": "none"}).doprint(ordered)
+
+
+def to_text(expression, names: dict | None = None, positions: dict | None = None) -> str:
+    if positions is None:
+        return CourseStrPrinter(names or {}).doprint(expression)
+    return CourseStrPrinter(names or {}, {"order": "none"}).doprint(in_chain_order(expression, positions))
 
 
 def to_sympy_string(expression) -> str:

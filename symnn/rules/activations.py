@@ -7,6 +7,7 @@ Derivatives are never typed in: `Activation.derivative` is SymPy's `diff`, and
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +18,7 @@ from ..errors import LimitExceeded, ParseError, SpecError
 from ..safe_expr import read_formula
 from .output_form import express_through_output, tidy
 
-z = sp.Symbol("z")
+z = sp.Symbol("z", real=True)  # real: |z| differentiates to sign(z), not re/im parts
 a = sp.Symbol("a")
 
 
@@ -74,24 +75,29 @@ class Softmax:
         return [sp.exp(zj) / total for zj in zs]
 
     @staticmethod
-    def jacobian_in_output(outputs: list[sp.Symbol], zs: list[sp.Symbol]) -> sp.Matrix:
+    def jacobian_in_output(outputs, zs) -> sp.ImmutableMatrix:
         """da_k/dz_j through the outputs a_k, derived by SymPy from the forward expression."""
-        total = sp.Symbol("S", positive=True)
-        sum_exp = sum(sp.exp(zk) for zk in zs)
-        rows = []
-        for k in range(len(zs)):
-            true_forward = sp.exp(zs[k]) / sum_exp
-            row = []
-            for j in range(len(zs)):
-                d = sp.diff(true_forward, zs[j]).xreplace({sum_exp: total})
-                d = d.subs({sp.exp(zi): outputs[i] * total for i, zi in enumerate(zs)})
-                row.append(tidy(sp.cancel(d), outputs[k]))
-            rows.append(row)
-        return sp.Matrix(rows)
+        return _softmax_jacobian(tuple(outputs), tuple(zs))
 
     @property
     def spec_text(self) -> str:
         return self.name
+
+
+@functools.lru_cache(maxsize=32)  # derived once per output layer, asked for by fused gradients and factors
+def _softmax_jacobian(outputs: tuple, zs: tuple) -> sp.ImmutableMatrix:
+    total = sp.Symbol("S", positive=True)
+    sum_exp = sum(sp.exp(zk) for zk in zs)
+    rows = []
+    for k in range(len(zs)):
+        true_forward = sp.exp(zs[k]) / sum_exp
+        row = []
+        for j in range(len(zs)):
+            d = sp.diff(true_forward, zs[j]).xreplace({sum_exp: total})
+            d = d.subs({sp.exp(zi): outputs[i] * total for i, zi in enumerate(zs)})
+            row.append(tidy(sp.cancel(d), outputs[k]))
+        rows.append(row)
+    return sp.ImmutableMatrix(rows)
 
 
 def _relu() -> Activation:
@@ -103,9 +109,9 @@ def _relu() -> Activation:
     )
 
 
-def _leaky_relu(slope: sp.Rational) -> Activation:
+def _leaky_relu(slope: sp.Rational, written: str | None) -> Activation:
     return Activation(
-        f"leaky_relu({slope})" if slope != sp.Rational(1, 100) else "leaky_relu",
+        f"leaky_relu({written})" if written else "leaky_relu",
         r"\operatorname{LeakyReLU}",
         sp.Piecewise((z, z > 0), (slope * z, True)),
         note=f"leaky_relu'(0) is taken as the slope {slope}",
@@ -135,7 +141,7 @@ def activation_from_text(text: str) -> Activation | Softmax:
         slope = sp.Rational(leaky.group(1)) if leaky.group(1) else sp.Rational(1, 100)
         if not 0 < slope < 1:
             raise SpecError(f"leaky_relu slope must be between 0 and 1, got {slope}")
-        return _leaky_relu(slope)
+        return _leaky_relu(slope, leaky.group(1))
     if re.fullmatch(r"[A-Za-z_]\w*", name):
         close = difflib.get_close_matches(key, list(BUILTIN) + ["leaky_relu"], n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""

@@ -7,6 +7,7 @@ under a time limit, so an awkward custom activation just keeps its z-form.
 """
 from __future__ import annotations
 
+import functools
 import random
 
 import sympy as sp
@@ -18,6 +19,7 @@ MAX_DEGREE = 3
 SECONDS = 5.0
 
 
+@functools.lru_cache(maxsize=256)  # every layer and every spec with the same activation asks again
 def express_through_output(forward: sp.Expr, derivative: sp.Expr, z: sp.Symbol, a: sp.Symbol) -> sp.Expr | None:
     if derivative.has(sp.Piecewise, sp.Heaviside, sp.DiracDelta, sp.Max, sp.Min, sp.Abs, sp.sign):
         return None  # not smooth: a is not enough to tell the branch at every point

@@ -1,0 +1,198 @@
+"""A claim's text -> what it is about (the Target), its right-hand side(s) as SymPy objects, and how
+to grade it (per example, summed over examples, a whole batch, or one example's vectors).
+
+Claims read `LHS = RHS` (chains `A = B = C` grade every right-hand side symnn can read; Jacobian steps
+such as dz/dW in the middle are skipped and said so), and seed 000's update form
+`w_{11} \\to w_{11} - \\alpha (...)`, whose gradient is what multiplies the learning rate.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..errors import ParseError
+from . import algebra
+from .algebra import ExampleSum, M
+from .parse_latex import Derivative, parse_latex_chain
+from .parse_numpy import looks_like_numpy, read_numpy_side
+from .resolve import Resolver, Target, UnresolvedSymbol
+
+BATCH_NAMES = re.compile(r"^(X|Y|A\d+|Z\d+|dZ\d+|dA\d+|dW\d+|db\d+)$")
+EXAMPLE_NAMES = re.compile(r"^(x_vector|y_vector|a\d+|z\d+|dz\d+|da\d+)$")
+RATE = sp.Symbol("alpha")
+
+
+@dataclass
+class Claim:
+    text: str
+    target: Target
+    sides: list  # the right-hand sides to grade, SymPy objects
+    mode: str  # entry (one example), total (sum over examples), batch (whole matrices), example (vectors)
+    style: str  # latex or numpy
+    notes: list[str] = field(default_factory=list)
+    rank_one: bool = False
+
+
+def read_claim(text, resolver: Resolver) -> Claim:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ParseError("the claim is not valid UTF-8 text") from None
+    if not isinstance(text, str):
+        raise ParseError("the claim must be text")
+    if "\x00" in text:
+        raise ParseError("the claim contains a NUL byte")
+    if looks_like_numpy(text):
+        return _numpy_claim(text, resolver)
+    return _latex_claim(text, resolver)
+
+
+# --- LaTeX ---
+def _latex_claim(text: str, resolver: Resolver) -> Claim:
+    parts = parse_latex_chain(text, resolver) if "=" in text or "\\to" in text or "leftarrow" in text or "gets" in text else None
+    if not parts or len(parts) < 3:
+        raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like \\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...")
+    expressions = [value for kind, value in parts if kind == "expr"]
+    relations = [value for kind, value in parts if kind == "rel"]
+    skipped = [value for kind, value in parts if kind == "skipped"]
+    notes = [f"{len(skipped)} middle step(s) not graded ({skipped[0]})"] if skipped else []
+    head = expressions[0]
+    if isinstance(head, Derivative):
+        target = resolver.target(head.wrt)
+        sides = []
+        for value in expressions[1:]:
+            if isinstance(value, Derivative):
+                value = resolver.gradient(value.wrt)
+            sides.append(value)
+    else:
+        target, side = _update_rule(head, expressions[1:], relations, resolver)
+        sides = [side]
+        notes.append("read as an update rule: the gradient is what multiplies the learning rate")
+    return _finish(text, target, sides, "latex", notes, False)
+
+
+def _update_rule(parameter, rest, relations, resolver):
+    """theta -> theta - alpha * G  gives the claim dL/dtheta = G."""
+    if len(rest) != 1 or not isinstance(parameter, (sp.Symbol, sp.MatrixSymbol)):
+        raise ParseError("the left-hand side must be a derivative \\frac{\\partial L}{\\partial ...} or a parameter being updated")
+    target = resolver.target(parameter)
+    if target.kind not in ("W", "b"):
+        raise ParseError("an update rule must update a weight or a bias")
+    (new_value,) = rest
+    if algebra.is_matrix(parameter):
+        raise ParseError("write matrix update rules as the gradient itself (dW1 = ...)")
+    if not new_value.has(RATE):
+        raise ParseError("an update rule needs the learning rate \\alpha, like w \\to w - \\alpha (...)")
+    gradient = sp.expand((parameter - new_value) / RATE)
+    if gradient.has(RATE):
+        raise ParseError("cannot read the update as theta - alpha * (gradient)")
+    return target, sp.factor(gradient)
+
+
+# --- NumPy style ---
+def _numpy_claim(text: str, resolver: Resolver) -> Claim:
+    left, right = _split_assignment(text)
+    target = _numpy_target(left, resolver)
+    sides, notes, rank_one = [], [], False
+    for side in right:
+        value, reader = read_numpy_side(side, resolver)
+        sides.append(value)
+        notes += reader.notes
+        rank_one = rank_one or reader.rank_one
+    return _finish(text, target, sides, "numpy", notes, rank_one)
+
+
+def _split_assignment(text: str):
+    parts, depth, current = [], 0, []
+    for index, ch in enumerate(text):  # split on = outside brackets (np.sum(..., axis=1) stays whole)
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        single = ch == "=" and text[index - 1:index] not in ("=", "!", "<", ">") and text[index + 1:index + 2] != "="
+        if single and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    if len(parts) < 2 or not all(parts):
+        raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like dW1 = 1/m * dZ1 @ X.T")
+    return parts[0], parts[1:]
+
+
+def _numpy_target(text: str, resolver: Resolver) -> Target:
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        raise ParseError(f"cannot read the left-hand side {text[:40]!r}") from None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.left, ast.Name) \
+            and node.left.id in ("dL", "dJ") and isinstance(node.right, ast.Name) and node.right.id.startswith("d"):
+        return resolver.target(resolver.code_name(node.right.id[1:]))  # dL/dw1_1_1
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        match = re.fullmatch(r"d([Wb])(\d+)", node.value.id)
+        if match:
+            indices = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if all(isinstance(i, ast.Constant) and isinstance(i.value, int) for i in indices):
+                return resolver.target(resolver.indexed(f"{match.group(1)}{match.group(2)}", tuple(i.value for i in indices)))
+    if isinstance(node, ast.Name):
+        match = re.fullmatch(r"d(W|b|Z|A|z|a|w)(\d+)", node.id)
+        if match:
+            kind = match.group(1)
+            return resolver.target(resolver.code_name(f"{kind.upper() if kind == 'w' else kind}{match.group(2)}"))
+        match = re.fullmatch(r"d(w\d+_\d+_\d+|b\d+_\d+|a\d+_\d+|z\d+_\d+)", node.id)
+        if match:
+            return resolver.target(resolver.code_name(match.group(1)))
+    raise UnresolvedSymbol(f"the left-hand side {text[:40]!r} is not a gradient symnn knows (dW1, db1, dZ1, dA1, dW1[0, 0], dL/dw1_1_1)")
+
+
+# --- the grading mode ---
+def _finish(text, target: Target, sides, style, notes, rank_one) -> Claim:
+    if not sides:
+        raise ParseError("the claim has no right-hand side")
+    itself = _own_gradient_names(target)
+    for side in sides:
+        used = {s.name for s in getattr(side, "free_symbols", ()) if hasattr(s, "name")}
+        if used & itself:
+            raise ParseError(f"the right-hand side uses {target.name} itself; write it out in other quantities")
+    if target.entry is not None:
+        batch = any(_uses_batch(s) for s in sides)
+        sides = [algebra.sole_entry(s) for s in sides]
+        summed = [s.has(ExampleSum) or batch for s in sides]
+        if any(algebra.is_matrix(s) for s in sides):
+            raise algebra.ShapeMismatch(f"shape mismatch: {target.name} is one number, the right-hand side is a matrix")
+        if any(summed) and target.kind not in ("W", "b"):
+            raise ParseError("a sum over examples only makes sense for a weight or a bias")
+        if any(summed) and not all(summed):
+            raise ParseError("the right-hand sides disagree on summing over the examples")
+        mode = "total" if any(summed) else "entry"
+        if mode == "entry" and any(s.has(M) for s in sides):
+            notes.append("m appears without a sum over the examples; read as one example's gradient")
+    else:
+        batch = any(_uses_batch(s) for s in sides)
+        if batch and target.kind in ("Z", "A") and not target.batch:
+            pass  # dL/dz^{[1]} written with batch matrices: graded as the batch
+        mode = "batch" if batch else "example"
+    return Claim(text, target, sides, mode, style, notes, rank_one)
+
+
+def _own_gradient_names(target: Target) -> set[str]:
+    """The names under which the claim's own gradient could appear on its right-hand side."""
+    if target.entry is None:
+        stem = {"W": "dW", "b": "db", "Z": "dZ", "A": "dA"}[target.kind]
+        return {f"{stem}{target.layer}", f"{stem.lower()}{target.layer}"}
+    if target.kind in ("Z", "A"):
+        unit = max(target.entry)  # (j, 1) or (1, j)
+        return {f"delta{target.layer}_{unit}" if target.kind == "Z" else f"da{target.layer}_{unit}"}
+    return set()
+
+
+def _uses_batch(side) -> bool:
+    if not hasattr(side, "free_symbols"):
+        return False
+    if any(isinstance(s, sp.MatrixSymbol) and EXAMPLE_NAMES.match(s.name) for s in side.free_symbols):
+        return False  # one example's vectors: m is then just a number in it
+    return any(s == M or (isinstance(s, sp.MatrixSymbol) and BATCH_NAMES.match(s.name)) for s in side.free_symbols) \
+        or any(M in getattr(a, "shape", ()) for a in sp.preorder_traversal(side) if isinstance(a, sp.OneMatrix))

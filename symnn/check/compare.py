@@ -1,0 +1,368 @@
+"""Grading one claim: the right answer and the claim at every sample point, a verdict, a
+counter-example, the correct formula and, for a wrong claim, the known mistake it matches.
+
+Verdicts: correct (agrees at every point to rounding error, and proved symbolically where SymPy
+manages it quickly), wrong (differs clearly at some point: the counter-example says where), or
+undecided (too few usable points, or differences too small to call) -- never a false "correct".
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import sympy as sp
+
+from ..derive.perweight import derive_network
+from ..errors import LimitExceeded, ParseError, SymnnError
+from ..limits import time_limit
+from ..render.printers import to_latex, to_text
+from .algebra import ShapeMismatch, is_matrix, shape_text
+from .claims import Claim, read_claim
+from .diagnose import SIGN, known_mistakes
+from .numeric import evaluate
+from .reference import RIGHT, Backprop, Values, samples
+from .resolve import Resolver, Target
+
+CLOSE, FAR = 1e-7, 1e-4  # relative agreement that counts as equal / as clearly different
+MIN_POINTS = 6
+PROOF_SECONDS = 0.3
+SYMBOLIC_PARAMETERS = 2000  # above this, per-weight closed forms are derived only when a claim needs one
+
+
+@dataclass
+class Verdict:
+    claim: str
+    verdict: str  # correct, wrong, undecided, unusable
+    message: str
+    target: str = ""
+    mode: str = ""
+    points: int = 0
+    proved: bool = False
+    diagnosis: str | None = None
+    counterexample: dict | None = None
+    correct_formula: dict | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+class Checker:
+    """Everything about one spec that every claim needs, prepared once (and shared by workers)."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.derivation = derive_network(spec)
+        self.resolver = Resolver(spec)
+        self.samples = samples(spec)
+        self.right = [Backprop(self.derivation, s) for s in self.samples]
+        self.mistakes = known_mistakes(spec)
+        self._variants: dict = {}
+
+    def warm(self) -> "Checker":
+        """Compute the lazy parts now (before worker processes fork, so they share them)."""
+        if self.spec.parameter_count <= SYMBOLIC_PARAMETERS:
+            self.derivation.deltas  # noqa: B018  (the per-weight closed forms, for scalar claims)
+        self.matrix_formulas  # noqa: B018
+        return self
+
+    # --- the right answer and its variants ---
+    def variant(self, index: int, point: int) -> Backprop:
+        key = (index, point)
+        if key not in self._variants:
+            self._variants[key] = self.right[point].variant(self.mistakes[index])
+        return self._variants[key]
+
+    def reference(self, backprop: Backprop, claim: Claim) -> np.ndarray:
+        target, layout = claim.target, self.spec.layout
+        if claim.mode in ("entry", "example"):
+            value = backprop.per_example(target.kind, target.layer)
+            value = np.swapaxes(value, -1, -2) if layout == "row" else value
+            if claim.mode == "entry":
+                row, column = target.entry
+                return value[:, row - 1, column - 1]
+            return value
+        value = backprop.batch(target.kind, target.layer)
+        value = value.T if layout == "row" else value
+        if claim.mode == "total":
+            row, column = target.entry
+            return np.asarray(value[row - 1, column - 1])
+        return value
+
+    def values(self, point: int, claim: Claim) -> Values:
+        return Values(self.right[point], "example" if claim.mode == "example" else "batch")
+
+    # --- correct formulas, for the message ---
+    @cached_property
+    def matrix_formulas(self) -> dict:
+        from ..derive.matrix import derive_matrix
+        from ..render.matrixtext import matrix_text
+
+        try:
+            with time_limit(20, "deriving the matrix equations"):
+                derivation = derive_matrix(self.spec, prove=False)
+        except (LimitExceeded, SymnnError):
+            return {}
+        return {e.name: f"{e.name} = {matrix_text(e.rhs, derivation.latex_names)}"
+                for e in derivation.equations if e.kind == "backward"}
+
+    def closed_form(self, target: Target) -> sp.Expr | None:
+        """The per-weight derivation's dL/d(entry) for one example."""
+        d = self.derivation
+        row, column = target.entry
+        j, k = (row, column) if self.spec.layout == "column" else (column, row)
+        if target.kind == "W":
+            return d.gradient(target.layer, j, k).closed_form
+        unit = j if target.kind != "b" or self.spec.layout == "column" else k
+        if target.kind == "b":
+            return d.gradient(target.layer, unit, None).closed_form
+        if target.kind == "Z":
+            return d.deltas[target.layer][unit - 1].closed_form
+        if target.layer == self.spec.depth:
+            return d.loss_gradient[unit - 1]
+        n = d.notation
+        return sp.Add(*[n.w(target.layer + 1, i.unit, unit) * i.closed_form for i in d.deltas[target.layer + 1]])
+
+    def correct_formula(self, claim: Claim) -> dict | None:
+        target = claim.target
+        if target.entry is not None:
+            form = self.closed_form(target)
+            names = self.derivation.notation
+            text, latex = to_text(form, names.text_names), to_latex(form, names.latex_names)
+            if claim.mode == "total":
+                factor = "1/m " if self.spec.reduction == "mean" else ""
+                text, latex = f"{factor}sum_i [{text}]^(i)", ("\\frac{1}{m}" if factor else "") + f"\\sum_{{i=1}}^{{m}} \\left({latex}\\right)^{{(i)}}"
+            return {"text": f"{target.name} = {text}", "latex": latex}
+        name = {"W": "dW", "b": "db", "Z": "dZ", "A": "dA"}[target.kind] + str(target.layer)
+        formula = self.matrix_formulas.get(name)
+        if formula is None and target.kind == "A" and target.layer == self.spec.depth:
+            return None
+        if formula is None:
+            return None
+        if claim.mode == "example":
+            formula += "   (for the whole batch; one example's: the same with a, z, x vectors and without 1/m)"
+        return {"text": formula}
+
+    # --- grading ---
+    def grade(self, text) -> Verdict:
+        started = time.perf_counter()
+        shown = text if isinstance(text, str) else repr(text[:60])
+        shown = shown if len(shown) <= 300 else shown[:297] + "..."
+        try:
+            claim = read_claim(text, self.resolver)
+        except ShapeMismatch as exc:
+            return Verdict(shown, "wrong", str(exc), diagnosis=_shape_diagnosis(str(exc)), seconds=time.perf_counter() - started)
+        except (ParseError, SymnnError) as exc:
+            return Verdict(shown, "unusable", str(exc), seconds=time.perf_counter() - started)
+        except RecursionError:
+            return Verdict(shown, "unusable", "the claim is nested too deeply", seconds=time.perf_counter() - started)
+        verdicts = [self._grade_side(claim, side, shown) for side in claim.sides]
+        worst = min(verdicts, key=lambda v: {"wrong": 0, "undecided": 1, "correct": 2}[v.verdict])
+        if len(claim.sides) > 1:
+            worst.notes.append(f"{len(claim.sides)} right-hand sides graded; the verdict is the worst of them")
+        worst.seconds = time.perf_counter() - started
+        return worst
+
+    def _grade_side(self, claim: Claim, side, shown: str) -> Verdict:
+        target = claim.target
+        base = dict(claim=shown, target=target.name, mode=claim.mode, notes=list(claim.notes))
+        expected_shape = self._shape(claim)
+        if is_matrix(side) and expected_shape is not None and tuple(side.shape) != expected_shape:
+            words = f"shape mismatch: the right-hand side is {shape_text(side.shape)}, {target.name} is {shape_text(expected_shape)}"
+            transposed = tuple(side.shape) == tuple(reversed(expected_shape))
+            return Verdict(message=words, verdict="wrong", correct_formula=self.correct_formula(claim),
+                           diagnosis="a missing transpose or products in the wrong order" if transposed else None, **base)
+        if claim.rank_one:
+            rows = expected_shape[0] if expected_shape else "n"
+            return Verdict(message=f"np.sum without keepdims=True gives a rank-1 array of shape ({rows},), not a column ({rows}, 1)",
+                           verdict="wrong", diagnosis="a missing keepdims=True (seed 003: avoid rank-1 arrays)",
+                           correct_formula=self.correct_formula(claim), **base)
+        claimed, right, usable = [], [], 0
+        for point in range(len(self.samples)):
+            try:
+                value = evaluate(side, self.values(point, claim))
+            except (KeyError, ValueError, TypeError, OverflowError, ZeroDivisionError) as exc:
+                return Verdict(message=f"cannot evaluate the right-hand side: {exc}", verdict="undecided", **base)
+            reference = self.reference(self.right[point], claim)
+            try:
+                value = np.broadcast_to(np.asarray(value, dtype=float), reference.shape)
+            except ValueError:
+                return Verdict(message=f"shape mismatch: the right-hand side has shape {np.shape(value)}, "
+                               f"{target.name} has {reference.shape}", verdict="wrong", **base)
+            claimed.append(value)
+            right.append(reference)
+        status = [_agreement(c, r) for c, r in zip(claimed, right)]
+        for point, state in enumerate(status):
+            if self.right[point].at_kink and (state["far"] or state["close_only"]):
+                # z = 0 exactly under ReLU: the derivative is a convention there (symnn takes relu'(0) = 0)
+                status[point] = {"usable": False, "far": False, "close_only": False}
+                if not any("kink" in n for n in base["notes"]):
+                    base["notes"].append("differs only where some z is exactly 0 under ReLU (a kink: symnn takes relu'(0) = 0); "
+                                         "those points are not counted")
+        usable = sum(s["usable"] for s in status)
+        base["points"] = usable
+        wrong_at = next((i for i, s in enumerate(status) if s["far"]), None)
+        if wrong_at is not None:
+            counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
+            diagnosis = self._diagnose(claim, claimed)
+            base["notes"] = [n for n in base["notes"] if "kink" not in n]
+            message = f"differs from {target.name} at sample point {wrong_at}"
+            return Verdict(message=message, verdict="wrong", counterexample=counterexample, diagnosis=diagnosis,
+                           correct_formula=self.correct_formula(claim), **base)
+        if any(s["close_only"] for s in status):
+            return Verdict(message="agrees to about 4 digits but not to rounding error", verdict="undecided", **base)
+        if usable < MIN_POINTS:
+            return Verdict(message=f"only {usable} sample points gave finite values", verdict="undecided", **base)
+        proved = self._prove(claim, side)
+        how = "proved symbolically and " if proved else ""
+        return Verdict(message=f"{how}equal at all {usable} sample points", verdict="correct", proved=proved, **base)
+
+    def _shape(self, claim: Claim):
+        target, r = claim.target, self.resolver
+        if target.entry is not None:
+            return None
+        sizes = self.spec.sizes
+        if target.kind == "W":
+            return tuple(r.weight_shape(target.layer))
+        columns = 1 if claim.mode == "example" or target.kind == "b" else sp.Symbol("m", positive=True, integer=True)
+        return tuple(r._oriented(sizes[target.layer], columns))
+
+    def _diagnose(self, claim: Claim, claimed) -> str | None:
+        points = range(len(self.samples))
+        for other in self._other_entries(claim):
+            if _same(claimed, [self.reference(self.right[p], other) for p in points]):
+                return f"the wrong unit index: this is {other.target.name}, not {claim.target.name}"
+        for index, mistake in enumerate(self.mistakes):
+            variant = [self.reference(self.variant(index, p), claim) for p in points]
+            if _same(variant, [self.reference(self.right[p], claim) for p in points]):
+                continue  # this mistake does not change what the claim is about
+            if _same(claimed, variant):
+                return mistake.words
+            if mistake.words != SIGN and _same(claimed, [-v for v in variant]):
+                return f"{mistake.words}, and a sign flip"
+        return None
+
+    def _other_entries(self, claim: Claim):
+        """The same claim about each other entry of the same matrix (for 'the wrong unit index')."""
+        target = claim.target
+        if target.entry is None or target.kind not in ("W", "b", "Z", "A"):
+            return
+        rows, columns = self._entry_shape(target)
+        if rows * columns > 400:
+            return
+        for row in range(1, rows + 1):
+            for column in range(1, columns + 1):
+                if (row, column) != target.entry:
+                    yield replace(claim, target=replace(target, entry=(row, column)))
+
+    def _entry_shape(self, target: Target):
+        if target.kind == "W":
+            return self.resolver.weight_shape(target.layer)
+        return self.resolver._oriented(self.spec.sizes[target.layer], 1)
+
+    def _counterexample(self, claim: Claim, side, point: int, claimed, right) -> dict:
+        with np.errstate(all="ignore"):
+            difference = np.abs(claimed - right) / (np.abs(claimed) + np.abs(right) + 1e-12)
+        difference = np.where(np.isfinite(difference), difference, np.inf)
+        where = np.unravel_index(int(np.argmax(difference)), difference.shape) if difference.shape else ()
+        values = self.values(point, claim)
+        inputs = {}
+        names = sorted({s.name for s in side.free_symbols if hasattr(s, "name")})
+        for name in names:
+            try:
+                value = np.asarray(values[name], float)
+            except KeyError:
+                continue
+            if claim.mode == "entry" and value.ndim == 1:
+                value = value[where[0]] if where else value
+            elif claim.mode == "example" and value.ndim == 3:
+                value = value[where[0]]
+            if value.size <= 24:
+                inputs[self._display_name(name)] = _rounded(value)
+        entry = [int(i) + (1 if claim.mode != "entry" else 0) for i in where]
+        result = {"point": point, "claimed": _rounded(claimed[where] if where else claimed),
+                  "correct": _rounded(right[where] if where else right), "inputs": inputs}
+        if claim.mode == "entry" and where:
+            result["example"] = int(where[0]) + 1
+        elif claim.mode == "example" and where:
+            result["example"], result["entry"] = entry[0], entry[1:]
+        elif where:
+            result["entry"] = entry
+        return result
+
+    def _display_name(self, name: str) -> str:
+        """x1 -> x_1, a1_2 -> a^[1]_2, dz2 -> dL/dz^[2], x_vector -> x: the course's names."""
+        gradient = re.fullmatch(r"d(z|a)(\d+)", name)
+        if gradient:
+            return f"dL/d{gradient.group(1)}^[{gradient.group(2)}]"
+        if name.endswith("_vector"):
+            return name[0]
+        return self.derivation.notation.text_names.get(sp.Symbol(name), name)
+
+    def _prove(self, claim: Claim, side) -> bool:
+        """For one weight's claim: SymPy shows claim - closed form is 0 (sigma(z) read as a) in a short time."""
+        if claim.mode != "entry" or side.has(sp.Piecewise, sp.Heaviside):
+            return False
+        try:
+            with time_limit(PROOF_SECONDS, "the symbolic check"):
+                side = self._outputs_for_activations(side)
+                return sp.expand(side - self.closed_form(claim.target)) == 0
+        except (LimitExceeded, Exception):  # noqa: BLE001 - a failed proof is just "not proved"
+            return False
+
+    def _outputs_for_activations(self, expression):
+        """sigma(z^{[l]}_j) -> a^{[l]}_j, so a claim in z and one in a can be compared symbolically."""
+        n, replacements = self.derivation.notation, {}
+        for layer in range(1, self.spec.depth + 1):
+            rule = self.spec.activations[layer - 1]
+            if not getattr(rule, "elementwise", False):
+                continue
+            for j in range(1, self.spec.sizes[layer] + 1):
+                replacements[rule.apply(n.z(layer, j))] = n.a(layer, j)
+        return expression.xreplace(replacements)
+
+
+def _agreement(claimed: np.ndarray, right: np.ndarray) -> dict:
+    finite = np.isfinite(right)
+    if not finite.any():
+        return {"usable": False, "far": False, "close_only": False}
+    c, r = claimed[finite], right[finite]
+    scale = np.abs(c) + np.abs(r) + 1e-12
+    gap = np.abs(c - r)
+    far = bool(np.any(~np.isfinite(c)) or np.any(gap > FAR * scale + 1e-10))
+    close_only = not far and bool(np.any(gap > CLOSE * scale + 1e-12))
+    return {"usable": True, "far": far, "close_only": close_only}
+
+
+def _same(first: list, second: list) -> bool:
+    for a, b in zip(first, second):
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        if a.shape != b.shape and not (a.size == b.size):
+            return False
+        a, b = a.reshape(-1), b.reshape(-1)
+        finite = np.isfinite(b)
+        if np.any(np.isfinite(a) != finite):
+            return False
+        if np.any(np.abs(a[finite] - b[finite]) > 1e-6 * (np.abs(a[finite]) + np.abs(b[finite])) + 1e-10):
+            return False
+    return True
+
+
+def _rounded(value):
+    array = np.asarray(value, float)
+    if array.ndim == 0:
+        return float(f"{float(array):.6g}")
+    return [_rounded(v) for v in array]
+
+
+def _shape_diagnosis(message: str) -> str | None:
+    return "a missing transpose or products in the wrong order" if "multiply" in message else None
+
+
+def grade_claims(spec, claims) -> list[Verdict]:
+    checker = Checker(spec)
+    return [checker.grade(text) for text in claims]

@@ -1,0 +1,444 @@
+r"""Course LaTeX notation -> SymPy objects, with a small grammar of our own on lark.
+
+SymPy's own LaTeX parser rejects w^{[2]}_{11} and \sigma(z), and evaluates 9^{9^{9^9}} eagerly, so
+this grammar reads the course notation (\frac{\partial L}{\partial w^{[1]}_{11}}, a^{[2](i)},
+\hat{y}, \sigma'(z), \circ / \odot, ^T, \sum_{i=1}^{m}, seed 000's `\alpha.(...)`) and builds SymPy
+objects itself through `algebra` (shape-checked) and `resolve` (symbol names). Nothing is evaluated:
+powers go through `safe_power`, and the text is limited in length and nesting before lark sees it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import lark
+import sympy as sp
+
+from ..errors import ParseError
+from ..safe_expr import MAX_DEPTH
+from . import algebra
+from .algebra import ExampleSum
+from .functions import activation_function, elementary
+from .resolve import LOSS_NAMES, Resolver
+
+MAX_LENGTH = 2000
+MAX_NODES = 600
+
+GRAMMAR = r"""
+?start: chain
+chain: sum (REL sum)*
+?sum: term
+    | sum PLUS term   -> add
+    | sum MINUS term  -> sub
+?term: signed
+     | term MULOP signed     -> mul
+     | term DIV signed       -> div
+     | term HADAMARD signed  -> hadamard
+?signed: MINUS signed        -> neg
+       | PLUS signed         -> pos
+       | seq
+       | seq SUM term        -> seq_sum
+       | SUM term            -> sum_only
+seq: postfix+
+postfix: primary script*
+script: SUB | SUP_LAYER | SUP_EXAMPLE | SUP_T | PRIME | CARET sup_arg
+?sup_arg: "{" sum "}" | DIGIT | LETTER
+?primary: LETTER | NUMBER | FONT | HAT | SIGMA | FUNC | OPNAME | DELTA | RATE | PARTIAL | ONES | LOSSNAME
+        | "(" sum ")"          -> group
+        | "[" sum "]"          -> group
+        | "\\{" sum "\\}"      -> group
+        | "{" sum "}"          -> group
+        | FRAC "{" sum "}" "{" sum "}" -> frac
+
+REL: /=|:=|\\to(?![a-zA-Z])|\\rightarrow|\\leftarrow|\\gets|\\mapsto/
+PLUS: "+"
+MINUS: "-"
+MULOP: /\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\*|\.(?!\d)/
+HADAMARD: /\\circ(?![a-zA-Z])|\\odot(?![a-zA-Z])/
+DIV: "/"
+SUM: /\\sum(\s*_\s*(\{[^{}]*\}|[A-Za-z0-9]))?(\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9]))?/
+FRAC: /\\[dt]?frac(?![a-zA-Z])/
+PARTIAL: /\\partial(?![a-zA-Z])/
+SIGMA: /\\sigma(?![a-zA-Z])/
+DELTA: /\\delta(?![a-zA-Z])/
+RATE: /\\(alpha|eta)(?![a-zA-Z])/
+FUNC: /\\(exp|log|ln|tanh|sinh|cosh|sin|cos)(?![a-zA-Z])/
+OPNAME: /\\(operatorname|text|textrm|mathrm)\s*\{\s*(ReLU|relu|sigmoid|tanh|softmax|id|exp|log)\s*\}/
+ONES: /\\(mathbf|mathbb|boldsymbol|bm)\s*\{\s*1\s*\}/
+LOSSNAME: /\\(mathcal|mathscr)\s*\{\s*[LJ]\s*\}|\\ell(?![a-zA-Z])/
+FONT: /\\(mathbf|boldsymbol|bm|vec|mathrm|mathit|textbf)\s*\{\s*[A-Za-z]\s*\}/
+HAT: /\\(hat|widehat)\s*(\{\s*[A-Za-z]\s*\}|[A-Za-z])/
+SUB: /_\s*(\{[^{}]*\}|[A-Za-z0-9])/
+SUP_LAYER: /\^\s*\{\s*\[\s*\d+\s*\]\s*(\(\s*[a-z0-9]\s*\))?\s*(\\prime|'|T|\\top)?\s*\}/
+SUP_EXAMPLE: /\^\s*\{\s*\(\s*[a-z]\s*\)\s*\}|\^\s*\(\s*[a-z]\s*\)/
+SUP_T: /\^\s*(\{\s*(T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})\s*\}|T(?![A-Za-z])|\\top|\\intercal)/
+PRIME: /\^\s*(\{\s*\\prime\s*\}|\\prime)|'/
+CARET: "^"
+LETTER: /[A-Za-z]/
+DIGIT: /\d/
+NUMBER: /\d+(\.\d+)?/
+%ignore /\s+/
+"""
+
+# Layout-only LaTeX that carries no maths.
+_NOISE = re.compile(r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\[,;!: ]|\\q?quad(?![a-zA-Z])|\\displaystyle|"
+                    r"\\[bB]ig{1,2}[lr]?(?![a-zA-Z])|\\tag\s*\{[^{}]*\}|\\nonumber|&|\$")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> lark.Lark:
+    return lark.Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+
+
+# --- intermediate values: function names, d/partial operators, loss names before they are applied ---
+@dataclass(frozen=True)
+class FunctionName:
+    name: str
+    prime: int = 0
+    layer: int | None = None
+
+
+@dataclass(frozen=True)
+class PartialOperator:
+    pass
+
+
+@dataclass(frozen=True)
+class LossName:
+    pass
+
+
+@dataclass(frozen=True)
+class Partial:
+    """\\partial of something: a loss (numerator) or the variable (denominator)."""
+
+    of: object
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """dL/d(wrt): the left-hand side of a claim, or a gradient used on the right."""
+
+    wrt: object
+
+
+@dataclass(frozen=True)
+class Written:
+    """A letter with its scripts, not yet resolved (its meaning depends on what follows)."""
+
+    base: str
+    layer: int | None
+    sub: str
+    example: bool
+    hat: bool
+    text: str
+
+
+def clean(text: str) -> str:
+    text = _NOISE.sub(" ", text)
+    return text.strip().rstrip(",.;").strip()
+
+
+def parse_latex_chain(text: str, resolver: Resolver) -> list:
+    """The parts of `A = B = C` (or `w -> w - alpha ...`), each a SymPy object or a Derivative."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the claim is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    text = clean(text)
+    if not text:
+        raise ParseError("the claim is empty")
+    depth = 0
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth > MAX_DEPTH:
+            raise ParseError(f"the claim nests brackets deeper than {MAX_DEPTH} levels")
+    try:
+        tree = _parser().parse(text)
+    except lark.exceptions.UnexpectedCharacters as exc:
+        raise ParseError(f"cannot read the LaTeX at column {exc.column}: {_snippet(text, exc.column)!r}") from None
+    except lark.exceptions.UnexpectedInput as exc:
+        column = getattr(exc, "column", None)
+        where = f" at column {column}: {_snippet(text, column)!r}" if isinstance(column, int) and column > 0 else " (it ends too early)"
+        raise ParseError(f"cannot read the LaTeX{where}") from None
+    except RecursionError:
+        raise ParseError("the claim is nested too deeply") from None
+    size = sum(1 for _ in tree.iter_subtrees())
+    if size > MAX_NODES:
+        raise ParseError(f"the claim has more than {MAX_NODES} parts; the limit keeps checking fast")
+    builder = _Builder(resolver)
+    parts = []
+    last = len(tree.children) - 1
+    for index, child in enumerate(tree.children):
+        if isinstance(child, lark.Token):
+            parts.append(("rel", str(child)))
+            continue
+        try:
+            parts.append(("expr", builder.build(child)))
+        except ParseError as exc:
+            if index in (0, last) or isinstance(exc, algebra.ShapeMismatch):
+                raise
+            parts.append(("skipped", str(exc)))  # a middle step such as dL/dz dz/dW: not a claim of its own
+    return parts
+
+
+def _snippet(text: str, column) -> str:
+    start = max(0, (column or 1) - 1)
+    return text[start:start + 20]
+
+
+class _Builder:
+    """Walks lark's tree bottom-up and builds SymPy objects (an explicit walk: clearer than a Transformer)."""
+
+    def __init__(self, resolver: Resolver):
+        self.resolver = resolver
+
+    def build(self, tree):
+        value = self._node(tree)
+        if isinstance(value, Partial) and not isinstance(value.of, LossName):
+            return Derivative(value.of)  # dW^{[1]} on its own: the course's name for dL/dW^{[1]}
+        return self._finish(value)
+
+    def _node(self, node):
+        if isinstance(node, lark.Token):
+            return self._token(node)
+        method = getattr(self, "_" + node.data)
+        return method(*node.children)
+
+    def _value(self, value):
+        """An operand inside an expression: a derivative there is the (right) gradient's value, and so is
+        the course's dZ^{[2]} (d of a symbol, outside a fraction)."""
+        if isinstance(value, Derivative):
+            return self.resolver.gradient(value.wrt)
+        if isinstance(value, Partial) and not isinstance(value.of, LossName):
+            return self.resolver.gradient(value.of)
+        return self._finish(value)
+
+    def _finish(self, value):
+        """A complete operand: resolve letters, refuse dangling operators."""
+        if isinstance(value, Written):
+            return self._resolve(value)
+        if isinstance(value, FunctionName):
+            raise ParseError(f"the function {value.name} needs an argument")
+        if isinstance(value, (PartialOperator, LossName, Partial)):
+            raise ParseError("a \\partial or a loss L appears outside a derivative \\frac{\\partial L}{\\partial ...}")
+        return value
+
+    def _resolve(self, written: Written):
+        if written.base == "e" and written.layer is None and not written.sub:
+            return sp.E
+        return self.resolver.symbol(written.base, written.layer, written.sub, written.hat, written.text)
+
+    # --- tokens ---
+    def _token(self, token):
+        kind, text = token.type, str(token)
+        if kind in ("NUMBER", "DIGIT"):
+            return sp.Rational(text)
+        if kind == "LETTER":
+            if text in ("L", "J"):
+                return Written(text, None, "", False, False, text)
+            if text == "g":
+                return FunctionName("g")
+            if text == "d":
+                return PartialOperator()
+            return Written(text, None, "", False, False, text)
+        if kind == "FONT":
+            letter = re.search(r"\{\s*([A-Za-z])\s*\}", text).group(1)
+            return Written(letter, None, "", False, False, text)
+        if kind == "HAT":
+            letter = re.search(r"([A-Za-z])\s*\}?$", text).group(1)
+            return Written(letter, None, "", False, True, text)
+        if kind == "SIGMA":
+            return FunctionName("sigma")
+        if kind == "FUNC":
+            return FunctionName(text[1:])
+        if kind == "OPNAME":
+            return FunctionName(re.search(r"\{\s*(\w+)\s*\}", text).group(1))
+        if kind == "DELTA":
+            return Written("delta", None, "", False, False, text)
+        if kind == "RATE":
+            return sp.Symbol("alpha")
+        if kind == "PARTIAL":
+            return PartialOperator()
+        if kind == "ONES":
+            return "ONES"
+        if kind == "LOSSNAME":
+            return LossName()
+        raise ParseError(f"unexpected {text!r}")
+
+    # --- scripts ---
+    def _postfix(self, primary, *scripts):
+        value = self._node(primary)
+        for script in scripts:
+            value = self._script(value, script.children)
+        return value
+
+    def _script(self, value, children):
+        token = children[0]
+        kind, text = token.type, str(token)
+        if kind == "CARET":
+            exponent = self._finish(self._node(children[1]))
+            return self._power(value, exponent)
+        if isinstance(value, FunctionName):
+            if kind == "PRIME":
+                return FunctionName(value.name, value.prime + 1, value.layer)
+            if kind == "SUP_LAYER":
+                layer = int(re.search(r"\[\s*(\d+)\s*\]", text).group(1))
+                prime = value.prime + (1 if re.search(r"\\prime|'", text) else 0)
+                return FunctionName(value.name, prime, layer)
+            raise ParseError(f"cannot read the script {text!r} on the function {value.name}")
+        if isinstance(value, Written):
+            if kind == "SUB":
+                if value.sub:
+                    raise ParseError(f"{value.text} has two subscripts")
+                return Written(value.base, value.layer, text[1:].strip(), value.example, value.hat, value.text + text)
+            if kind == "SUP_LAYER":
+                layer = int(re.search(r"\[\s*(\d+)\s*\]", text).group(1))
+                example = bool(re.search(r"\(\s*[a-z0-9]\s*\)", text))
+                written = Written(value.base, layer, value.sub, example, value.hat, value.text + text)
+                if re.search(r"(T|\\top)\s*\}$", text):  # W^{[2]T}: the layer and a transpose at once
+                    return algebra.transpose(self._finish(written))
+                return written
+            if kind == "SUP_EXAMPLE":
+                return Written(value.base, value.layer, value.sub, True, value.hat, value.text + text)
+            if kind == "PRIME" and value.base in ("g",):
+                return FunctionName("g", 1, value.layer)
+            value = self._finish(value)
+        if isinstance(value, LossName) or value == "ONES" or isinstance(value, PartialOperator):
+            raise ParseError(f"cannot read the script {text!r} here")
+        value = self._value(value)
+        if kind == "SUP_T":
+            return algebra.transpose(value)
+        if kind == "SUP_EXAMPLE":
+            return value  # (i) on a bracket: the example index is implied
+        raise ParseError(f"cannot read the script {text!r} on {value}")
+
+    def _power(self, value, exponent):
+        if isinstance(value, Written):
+            value = self._finish(value)
+        if isinstance(value, FunctionName):
+            raise ParseError(f"write powers of {value.name} after its argument")
+        return algebra.power(value, exponent)
+
+    # --- structure ---
+    def _group(self, inner):
+        return self._finish(self._node(inner))
+
+    def _seq(self, *items):
+        values = [self._node(item) for item in items]
+        return self._fold(values)
+
+    def _fold(self, values):
+        """Juxtaposition: functions take the next operand, \\partial takes the next symbol, the rest multiply."""
+        result = None
+        index = 0
+        while index < len(values):
+            item = values[index]
+            if isinstance(item, (FunctionName, PartialOperator)):
+                if index + 1 >= len(values):
+                    if isinstance(item, PartialOperator):
+                        raise ParseError("\\partial needs something after it")
+                    raise ParseError(f"the function {item.name} needs an argument")
+                argument = values[index + 1]
+                index += 2
+                if isinstance(item, PartialOperator):
+                    operand = Partial(LossName() if self._is_loss(argument) else self._finish(argument))
+                else:
+                    operand = self._call(item, self._value(argument))
+            else:
+                operand = item
+                index += 1
+            if isinstance(operand, Written) and self._is_loss(operand):
+                operand = LossName()
+            result = operand if result is None else self._times(result, operand)
+        return result
+
+    @staticmethod
+    def _is_loss(value) -> bool:
+        return isinstance(value, LossName) or (isinstance(value, Written) and value.base in LOSS_NAMES
+                                                and value.layer is None and not value.sub and not value.hat)
+
+    def _times(self, left, right):
+        if isinstance(left, LossName) or isinstance(right, LossName) or any(
+                isinstance(x, Partial) and isinstance(x.of, LossName) for x in (left, right)):
+            raise ParseError("a \\partial or a loss L appears outside a derivative \\frac{\\partial L}{\\partial ...}")
+        if right == "ONES" or left == "ONES":
+            other = self._value(left if right == "ONES" else right)
+            return algebra.total(other, axis=1) if right == "ONES" else algebra.total(other, axis=0)
+        return algebra.matmul(self._value(left), self._value(right))
+
+    def _call(self, function: FunctionName, argument):
+        simple = elementary(function.name)
+        if simple is not None and function.prime == 0:
+            return algebra.apply(simple, argument)
+        layer = function.layer if function.layer is not None else _layer_of(argument)
+        rule = activation_function(function.name, function.prime, self.resolver.spec, layer)
+        return algebra.apply(rule, argument)
+
+    def _frac(self, _token, numerator, denominator):
+        top, bottom = self._node(numerator), self._node(denominator)
+        if isinstance(top, Partial) or isinstance(bottom, Partial):
+            if not (isinstance(top, Partial) and isinstance(bottom, Partial)):
+                raise ParseError("a derivative needs \\partial in both the numerator and the denominator")
+            return self._derivative(top, bottom)
+        return algebra.divide(self._finish(top), self._finish(bottom))
+
+    def _derivative(self, top: Partial, bottom: Partial):
+        if not isinstance(top.of, LossName):
+            raise ParseError("only derivatives of the loss (\\partial L, \\partial J, \\partial \\mathcal{L}) can be checked; "
+                             "Jacobians such as \\partial z / \\partial W are steps, not claims")
+        return Derivative(bottom.of)
+
+    def _chain(self, *children):  # pragma: no cover - handled in parse_latex_chain
+        raise AssertionError
+
+    # --- operators ---
+    def _add(self, left, _op, right):
+        return algebra.add(self._operand(left), self._operand(right))
+
+    def _sub(self, left, _op, right):
+        return algebra.sub(self._operand(left), self._operand(right))
+
+    def _mul(self, left, _op, right):
+        return self._times(self._node(left), self._node(right))
+
+    def _hadamard(self, left, _op, right):
+        return algebra.hadamard(self._operand(left), self._operand(right))
+
+    def _div(self, left, _op, right):
+        top, bottom = self._node(left), self._node(right)
+        if isinstance(top, Partial) and isinstance(bottom, Partial):
+            return self._derivative(top, bottom)
+        return algebra.divide(self._finish(top), self._finish(bottom))
+
+    def _neg(self, _op, value):
+        return algebra.neg(self._operand(value))
+
+    def _pos(self, _op, value):
+        return self._operand(value)
+
+    def _seq_sum(self, seq, _sum, term):
+        return self._times(self._node(seq), self._example_sum(term))
+
+    def _sum_only(self, _sum, term):
+        return self._example_sum(term)
+
+    def _example_sum(self, term):
+        summand = self._operand(term)
+        if algebra.is_matrix(summand):  # \sum dZ^{[2]}: the sum over the examples of a batch matrix
+            if summand.shape[1] == algebra.M:
+                return algebra.total(summand, axis=1)
+            if summand.shape[0] == algebra.M:
+                return algebra.total(summand, axis=0)
+            raise ParseError("\\sum of a matrix is read as a sum over the examples, but this one has no example axis")
+        return ExampleSum(summand)
+
+    def _operand(self, node):
+        return self._value(self._node(node))
+
+
+def _layer_of(argument) -> int | None:
+    """The layer of g's argument (z^{[1]} -> 1), when all its symbols come from one layer."""
+    names = {s.name for s in argument.free_symbols if hasattr(s, "name")}
+    layers = {int(m.group(1)) for n in names if (m := re.fullmatch(r"[zZaA](\d+)(?:_\d+)?", n))}
+    return layers.pop() if len(layers) == 1 else None

@@ -1,0 +1,75 @@
+"""symnn check SPEC CLAIM... | --file F | --code FILE [--json]: is a hand-derived formula right?"""
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import check as checker
+from .common import add_spec_arguments, spec_options
+
+HELP = """Grade hand-derived backprop formulas against symnn's derivation: correct, wrong (with a
+counter-example, the correct formula and the known mistake it matches) or undecided. Claims are
+course LaTeX (\\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...) or NumPy style (dW1 = 1/m * dZ1 @ X.T);
+they are parsed, never evaluated as code. --code FILE is different: it RUNS the person's
+backward_propagation(parameters, cache, X, Y) in a separate Python process with time and memory
+limits (the one place symnn runs someone's code; the limits are not a security sandbox).
+Exit codes: 0 every claim holds, 1 any is wrong or undecided, 2 unusable input."""
+
+
+def register(subcommands) -> None:
+    parser = subcommands.add_parser("check", help="is a hand-derived formula right? what is wrong?", description=HELP)
+    add_spec_arguments(parser)
+    parser.add_argument("claims", nargs="*", metavar="CLAIM", help="a claim, e.g. 'dW1 = 1/m * dZ1 @ X.T' (quote it)")
+    parser.add_argument("--file", help="claims, one per line, or a Markdown file whose $$ ... $$ blocks are claims")
+    parser.add_argument("--code", metavar="FILE", help="RUN this file's backward_propagation and grade each gradient")
+    parser.add_argument("--json", action="store_true", help="machine-readable output for autograders")
+    parser.add_argument("--time-limit", type=float, default=5.0, metavar="S", help="seconds per claim [5]")
+    parser.add_argument("--workers", type=int, metavar="N", help="worker processes [one per core]")
+    parser.set_defaults(run=run, trailing_positionals="claims")
+
+
+def run(args) -> int:
+    report = checker.check(args.spec, args.claims, file=args.file, code=args.code, time_limit=args.time_limit,
+                           workers=args.workers, **spec_options(args))
+    if args.json:
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(text_report(report))
+    return report.exit_code
+
+
+def text_report(report) -> str:
+    lines = []
+    for number, v in enumerate(report.verdicts, start=1):
+        label = {"correct": "correct", "wrong": "WRONG", "undecided": "undecided", "unusable": "unusable"}[v.verdict]
+        lines.append(f"[{number}] {label}: {v.claim}")
+        lines.append(f"    {v.message}")
+        if v.diagnosis:
+            lines.append(f"    mistake: {v.diagnosis}")
+        if v.counterexample:
+            c = v.counterexample
+            where = "".join(f", {k} {c[k]}" for k in ("example", "entry") if k in c)
+            lines.append(f"    counter-example (sample point {c['point']}{where}): claimed {c['claimed']}, correct {c['correct']}")
+            if c["inputs"]:
+                lines.append("      at " + "; ".join(f"{k} = {value}" for k, value in c["inputs"].items()))
+        if v.correct_formula:
+            lines.append(f"    correct: {v.correct_formula['text']}")
+        for note in v.notes:
+            lines.append(f"    note: {note}")
+    if report.code is not None:
+        code = report.code
+        lines.append(f"code {code.path}: {code.verdict}: {code.message}")
+        for g in code.gradients:
+            error = f" (relative error {g.relative_error:.1e})" if g.relative_error is not None else ""
+            lines.append(f"    {g.name}: {g.verdict}{error}")
+            if g.first_wrong:
+                w = g.first_wrong
+                lines.append(f"      first wrong entry {tuple(w['index'])} on input {w['trial']}: got {w['got']:.6g}, expected {w['expected']:.6g}")
+            if g.diagnosis:
+                lines.append(f"      mistake: {g.diagnosis}")
+    counts = {}
+    for v in report.verdicts:
+        counts[v.verdict] = counts.get(v.verdict, 0) + 1
+    if report.verdicts:
+        lines.append(f"{len(report.verdicts)} claim(s): " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return "\n".join(lines) + "\n"
