@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # an output folder that cannot be made or written, a full disk, ...
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"symnn: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -80,7 +80,20 @@ class Stepper:
 
     def __init__(self, run: Run, tol: float, start: np.ndarray, measure: str = "|grad f|"):
         self.run, self.tol, self.measure = run, tol, measure
-        self.bound = DIVERGENCE * (1 + np.abs(start).max())
+        with np.errstate(over="ignore"):  # a start near the float64 limit gives an infinite bound
+            self.bound = DIVERGENCE * (1 + np.abs(start).max())
+
+    def evaluate(self, k, x, *functions):
+        """Each function at x, or None after stopping the run: the single-point code does plain-float
+        maths, which raises (overflow, log of a negative, division by zero) where NumPy gives inf/nan."""
+        try:
+            with np.errstate(all="ignore"):
+                return [function(x) for function in functions]
+        except (OverflowError, ZeroDivisionError, ValueError) as exc:
+            if not self.run.rows:  # the start itself: unusable input, not a failed run
+                raise SpecError(f"f cannot be evaluated at the start x0 = {_point(x)} ({exc})") from None
+            self.stop(DIVERGED, f"stopped at k = {k}: f cannot be evaluated at x = {_point(x)} ({exc})")
+            return None
 
     def record(self, k, x, value, gradient_norm) -> bool:
         """Add row k; True when the run must stop here (converged or diverged)."""
@@ -122,11 +135,16 @@ def newton_minimise(derivation: FunctionDerivation, x0, tol: float = TOLERANCE,
     run = Run(NEWTON)
     stepper = Stepper(run, tol, x)
     for k in range(max_iter + 1):
-        with np.errstate(all="ignore"):
-            g = module.gradient(x)
-        if stepper.record(k, x, module.f(x), _norm(g)) or k == max_iter:
+        values = stepper.evaluate(k, x, module.gradient, module.f)
+        if values is None:
             break
-        h = module.hessian(x)
+        g, value = values
+        if stepper.record(k, x, value, _norm(g)) or k == max_iter:
+            break
+        values = stepper.evaluate(k, x, module.hessian)
+        if values is None:
+            break
+        (h,) = values
         eigenvalues = np.linalg.eigvalsh(h) if np.isfinite(h).all() else np.array([np.nan])
         if not np.isfinite(eigenvalues).all():
             stepper.stop(DIVERGED, f"diverged at k = {k}: the Hessian is not finite at x = {_point(x)}")
@@ -158,11 +176,13 @@ def newton_root(derivation: FunctionDerivation, x0, tol: float = TOLERANCE,
     run = Run(ROOT)
     stepper = Stepper(run, tol, x, "|f(x)|")
     for k in range(max_iter + 1):
-        with np.errstate(all="ignore"):
-            value = module.f(x)
+        values = stepper.evaluate(k, x, module.f, module.gradient)
+        if values is None:
+            break
+        value, gradient = values
         if stepper.record(k, x, value, abs(value)) or k == max_iter:
             break
-        slope = float(module.gradient(x)[0])
+        slope = float(gradient[0])
         if slope == 0 or not np.isfinite(slope):
             stepper.stop(SINGULAR, f"stopped at k = {k}: f'(x) = {slope:g} at x = {_point(x)}, so the tangent never meets zero")
             break
@@ -183,9 +203,10 @@ def gradient_descent(derivation: FunctionDerivation, x0, learning_rate: float, t
     run = Run(DESCENT, learning_rate=learning_rate)
     stepper = Stepper(run, tol, x)
     for k in range(max_iter + 1):
-        with np.errstate(all="ignore"):
-            g = module.gradient(x)
-            value = module.f(x)
+        values = stepper.evaluate(k, x, module.gradient, module.f)
+        if values is None:
+            break
+        g, value = values
         if stepper.record(k, x, value, _norm(g)) or k == max_iter:
             break
         step = learning_rate * g

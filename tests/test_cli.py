@@ -118,3 +118,12 @@ def test_json_latex_reads_like_the_seed(capsys):
         r"\left(a^{[2]} - y\right) w^{[2]}_{11} a^{[1]}_{1} \left(1 - a^{[1]}_{1}\right) x_{1}"
     )
     assert [f["wrt"] for f in entry["factors"]] == ["a^{[2]}", "z^{[2]}", "a^{[1]}_{1}", "z^{[1]}_{1}", "w^{[1]}_{11}"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    result = run_cli("build", "-o", str(blocker / "out"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("symnn: error:") and "Traceback" not in result.stderr
+    assert blocker.read_text() == "not a folder\n"

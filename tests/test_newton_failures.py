@@ -50,3 +50,16 @@ def test_bad_options_are_refused(x0, options, words):
     with pytest.raises(SpecError) as error:
         api.newton("x^2 + y^2", x0, **options)
     assert words in str(error.value)
+
+
+def test_plain_float_overflow_or_domain_error_ends_the_run_with_a_reason():
+    """Gradient descent with a large rate jumps to x < 0, where log(x) has no value."""
+    _, descent = api.newton("x^4 - log(x)", "3", learning_rate=0.5)
+    assert descent.status == DIVERGED and "cannot be evaluated" in descent.message
+    assert descent.rows[0].x == (3.0,)
+
+
+@pytest.mark.parametrize("text, x0, options", [("exp(x)", "1e308", {}), ("log(x)", "-1", {"root": True})])
+def test_a_start_where_f_has_no_value_is_refused(text, x0, options):
+    with pytest.raises(SpecError, match="cannot be evaluated at the start"):
+        api.newton(text, x0, **options)
