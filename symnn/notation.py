@@ -6,12 +6,17 @@ Weights are named by their position in the matrix W^{[l]}: row j, column k in th
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 import sympy as sp
 
 from .spec import NetworkSpec
+
+
+_NAME = re.compile(r"(?P<kind>x|y|L|a|z|delta|b|w)(?P<numbers>\d*(?:_\d+)*)")
 
 
 def _plain(latex_name: str) -> str:
@@ -59,56 +64,116 @@ class Notation:
         sub = "" if self.spec.sizes[layer] == 1 else f"_{{{j}}}"
         return f"{base}^{{[{layer}]}}{sub}"
 
-    @cached_property
-    def latex_names(self) -> dict[sp.Symbol, str]:
-        """symbol -> LaTeX, for sympy.latex(..., symbol_names=...)."""
-        names: dict[sp.Symbol, str] = {}
+    def _symbols(self):
+        """Every symbol of the network, in a fixed order (inputs, targets, L, then layer by layer)."""
         sizes = self.spec.sizes
-        for k in range(1, sizes[0] + 1):
-            names[self.x(k)] = f"x_{{{k}}}"
-        for j in range(1, sizes[-1] + 1):
-            names[self.y(j)] = "y" if sizes[-1] == 1 else f"y_{{{j}}}"
-        names[sp.Symbol("L")] = "L"
+        yield from (self.x(k) for k in range(1, sizes[0] + 1))
+        yield from (self.y(j) for j in range(1, sizes[-1] + 1))
+        yield sp.Symbol("L")
         for layer in range(1, len(sizes)):
-            names[layer_symbol("a", layer)] = f"a^{{[{layer}]}}"
-            names[layer_symbol("z", layer)] = f"z^{{[{layer}]}}"
+            yield layer_symbol("a", layer)
+            yield layer_symbol("z", layer)
             for j in range(1, sizes[layer] + 1):
-                names[self.a(layer, j)] = self._unit("a", layer, j)
-                names[self.z(layer, j)] = self._unit("z", layer, j)
-                names[self.delta(layer, j)] = self._unit(r"\delta", layer, j)
-                names[self.b(layer, j)] = self._unit("b", layer, j)
-                for k in range(1, sizes[layer - 1] + 1):
-                    row, column = self.weight_position(j, k)
-                    names[self.w(layer, j, k)] = f"w^{{[{layer}]}}_{{{_pair(row, column)}}}"
-        return names
+                yield from (self.a(layer, j), self.z(layer, j), self.delta(layer, j), self.b(layer, j))
+                yield from (self.w(layer, j, k) for k in range(1, sizes[layer - 1] + 1))
+
+    def _parts(self, symbol) -> tuple[str, list[int]] | None:
+        """(kind, numbers) of one of this network's symbols, read back from its name; None otherwise."""
+        match = _NAME.fullmatch(symbol.name) if isinstance(symbol, sp.Symbol) else None
+        if not match:
+            return None
+        kind, numbers = match["kind"], [int(t) for t in match["numbers"].split("_") if t]
+        sizes, depth = self.spec.sizes, self.spec.depth
+        layer_ok = bool(numbers) and 1 <= numbers[0] <= depth
+        if kind == "x":
+            valid = len(numbers) == 1 and 1 <= numbers[0] <= sizes[0]
+        elif kind == "y":
+            valid = (not numbers) if sizes[-1] == 1 else (len(numbers) == 1 and 1 <= numbers[0] <= sizes[-1])
+        elif kind == "L":
+            valid = not numbers
+        elif kind in ("a", "z") and len(numbers) == 1:
+            valid, kind = layer_ok, kind + "_layer"
+        elif kind in ("a", "z", "delta", "b"):
+            valid = len(numbers) == 2 and layer_ok and 1 <= numbers[1] <= sizes[numbers[0]]
+        else:  # w: a matrix position (row, column) of W^{[l]}
+            rows, columns = (sizes[numbers[0]], sizes[numbers[0] - 1]) if layer_ok else (0, 0)
+            if self.spec.layout == "row":
+                rows, columns = columns, rows
+            valid = len(numbers) == 3 and layer_ok and 1 <= numbers[1] <= rows and 1 <= numbers[2] <= columns
+        return (kind, numbers) if valid else None
+
+    def _latex_of(self, symbol) -> str | None:
+        parts = self._parts(symbol)
+        if parts is None:
+            return None
+        kind, numbers = parts
+        if kind == "x":
+            return f"x_{{{numbers[0]}}}"
+        if kind == "y":
+            return f"y_{{{numbers[0]}}}" if numbers else "y"
+        if kind == "L":
+            return "L"
+        if kind.endswith("_layer"):
+            return f"{kind[0]}^{{[{numbers[0]}]}}"
+        if kind == "w":
+            return f"w^{{[{numbers[0]}]}}_{{{_pair(numbers[1], numbers[2])}}}"
+        return self._unit(r"\delta" if kind == "delta" else kind, numbers[0], numbers[1])
+
+    def _position_of(self, symbol) -> float | None:
+        parts = self._parts(symbol)
+        if parts is None or parts[0] in ("L", "a_layer", "z_layer"):
+            return None
+        kind, numbers = parts
+        if kind == "y":
+            return self.spec.depth + 1
+        if kind == "x":
+            return 0
+        return numbers[0] - 0.5 if kind in ("w", "b") else numbers[0]
 
     @cached_property
-    def text_names(self) -> dict[sp.Symbol, str]:
+    def latex_names(self) -> Mapping[sp.Symbol, str]:
+        """symbol -> LaTeX, for sympy.latex(..., symbol_names=...). Computed per symbol on demand: a
+        wide network has millions of weights and a listing or a sheet prints a handful."""
+        return _LazyNames(self._symbols, self._latex_of)
+
+    @cached_property
+    def text_names(self) -> Mapping[sp.Symbol, str]:
         """symbol -> plain-text name for terminals: w^[1]_11, a^[2], delta^[1]_2."""
-        return {symbol: _plain(name) for symbol, name in self.latex_names.items()}
+        return _LazyNames(self._symbols, lambda symbol: _plain(name) if (name := self._latex_of(symbol)) else None)
 
     @cached_property
-    def chain_positions(self) -> dict[sp.Symbol, float]:
+    def chain_positions(self) -> Mapping[sp.Symbol, float]:
         """Where each symbol sits on the path from the loss back to the input, for ordering products
         as the seeds write them: targets first, then layer L's activation derivative, W^{[L]}, ...,
         and the input last (a weight sits between its two layers)."""
-        depth = self.spec.depth
-        positions: dict[sp.Symbol, float] = {self.y(j): depth + 1 for j in range(1, self.spec.n_outputs + 1)}
-        for k in range(1, self.spec.n_inputs + 1):
-            positions[self.x(k)] = 0
-        for layer in range(1, depth + 1):
-            for j in range(1, self.spec.sizes[layer] + 1):
-                for symbol in (self.a(layer, j), self.z(layer, j), self.delta(layer, j)):
-                    positions[symbol] = layer
-                positions[self.b(layer, j)] = layer - 0.5
-                for k in range(1, self.spec.sizes[layer - 1] + 1):
-                    positions[self.w(layer, j, k)] = layer - 0.5
-        return positions
+        return _LazyNames(self._symbols, self._position_of)
 
     @cached_property
     def symbols_by_name(self) -> dict[str, sp.Symbol]:
         """name -> symbol, to read the `sympy` strings of a derivation back (trusted text only)."""
         return {str(s): s for s in self.latex_names}
+
+
+class _LazyNames(Mapping):
+    """A read-only mapping whose values are computed when asked for."""
+
+    def __init__(self, symbols, describe):
+        self._symbols, self._describe = symbols, describe
+
+    def __getitem__(self, symbol):
+        value = self._describe(symbol)
+        if value is None:
+            raise KeyError(symbol)
+        return value
+
+    def __iter__(self):
+        return (symbol for symbol in self._symbols() if self._describe(symbol) is not None)
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+    def __bool__(self):  # printers test the mapping for truth; counting millions of weights is not needed
+        return True
 
 
 def layer_symbol(name: str, layer: int | None = None) -> sp.Symbol:

@@ -16,7 +16,7 @@ from .rules.losses import Loss, loss_from_text
 
 LAYOUTS = ("column", "row")
 REDUCTIONS = ("mean", "sum")
-MAX_UNITS = 100_000
+MAX_UNITS = 20_000  # per layer: keeps every derivation, listing and sheet within seconds
 DEFAULT_SIZES = "2-2-1"
 SPEC_KEYS = {"sizes", "activations", "loss", "layout", "bias", "reduction"}
 

@@ -127,3 +127,11 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("symnn: error:") and "Traceback" not in result.stderr
     assert blocker.read_text() == "not a folder\n"
+
+
+def test_a_wide_network_lists_representatives_quickly():
+    """1,059,850 parameters: names and factors are made only for what is shown (run_cli's timeout
+    would stop a listing that built all of them)."""
+    result = run_cli("derive", "1024-1024-10", "--act", "relu,softmax")
+    assert result.returncode == 0, result.stderr
+    assert "Showing 4 of 1059850 parameters" in result.stdout

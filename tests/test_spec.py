@@ -59,6 +59,7 @@ INVALID = [
     ("0-2-1", {}, "the input has size 0"),
     ("2", {}, "not like 2-3-1"),
     ("two-three", {}, "not like 2-3-1"),
+    ("2-30000-1", {}, "layer 1 has 30000 units; the limit is 20000"),
     ("2-2-1", {"act": "sigmod"}, "unknown activation 'sigmod'"),
     ("2-2-1", {"act": "x * z,sigmoid"}, "function of z alone"),
     ("2-3-1", {"act": "softmax,sigmoid"}, "only allowed on the output layer"),

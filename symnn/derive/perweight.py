@@ -134,7 +134,8 @@ class NetworkDerivation:
         if isinstance(activation, Softmax):
             return sp.ImmutableMatrix(activation.jacobian_in_output(
                 [n.a(layer, j) for j in self.units(layer)], [n.z(layer, j) for j in self.units(layer)]))
-        return sp.ImmutableMatrix(sp.diag(*[self.activation_derivative(layer, j) for j in self.units(layer)]))
+        width = self.spec.sizes[layer]  # sparse: a dense diag of a wide layer costs seconds in SymPy
+        return sp.ImmutableSparseMatrix(width, width, {(j - 1, j - 1): self.activation_derivative(layer, j) for j in self.units(layer)})
 
     def linear_jacobian(self, layer: int) -> sp.ImmutableMatrix:
         """dz^{[l]}/da^{[l-1]}: entry (j, k) is the weight into j from k."""

@@ -7,6 +7,8 @@ maths of the English and the Vietnamese sheet are the same bytes.
 """
 from __future__ import annotations
 
+from collections import ChainMap
+
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,7 +61,7 @@ class SheetBuilder:
         self.notation = derivation.notation
         self.lang = lang
         self.t = prose(lang)
-        self.names = dict(self.notation.latex_names)
+        self.names = ChainMap({}, self.notation.latex_names)  # the matrix names are added on top
         self.positions = self.notation.chain_positions
         self.aliases = self._derivative_aliases()
 
