@@ -27,6 +27,16 @@ class GradientCheck:
         return self.relative_error < 1e-5 or abs(self.analytic - self.numeric) < 1e-8
 
 
+def valid_targets(loss, rng: np.random.Generator, m: int, units: int) -> np.ndarray:
+    """(m, units) targets the loss accepts: one-hot rows for cross-entropy, 0/1 for the log loss,
+    any reals for the squared error."""
+    if loss.needs_one_hot:
+        return np.eye(units)[rng.integers(0, units, m)]
+    if loss.needs_unit_interval:
+        return rng.integers(0, 2, (m, units)).astype(float)
+    return rng.normal(size=(m, units))
+
+
 def random_point(derivation: NetworkDerivation, seed: int = 0) -> dict[sp.Symbol, float]:
     """Seeded values for every parameter, input and target (targets valid for the loss)."""
     rng = np.random.default_rng(seed)
@@ -37,13 +47,7 @@ def random_point(derivation: NetworkDerivation, seed: int = 0) -> dict[sp.Symbol
     for k in range(1, spec.n_inputs + 1):
         point[n.x(k)] = rng.normal(0, 1)
     targets = derivation.targets
-    if spec.loss.needs_one_hot:
-        hot = rng.integers(len(targets))
-        point.update({t: float(i == hot) for i, t in enumerate(targets)})
-    elif spec.loss.needs_unit_interval:
-        point.update({t: float(rng.integers(2)) for t in targets})
-    else:
-        point.update({t: rng.normal(0, 1) for t in targets})
+    point.update(zip(targets, map(float, valid_targets(spec.loss, rng, 1, len(targets))[0])))
     return point
 
 

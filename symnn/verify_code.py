@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .verify import valid_targets
+
 STEP = 1e-6
 TOLERANCE = 1e-6
 
@@ -31,12 +33,7 @@ def load_generated(source: str, name: str = "symnn_generated") -> types.ModuleTy
 
 def _data(spec, module, rng, m: int):
     X = rng.normal(size=(m, spec.n_inputs))
-    if spec.loss.needs_one_hot:
-        Y = np.eye(spec.n_outputs)[rng.integers(0, spec.n_outputs, m)]
-    elif spec.loss.needs_unit_interval:
-        Y = rng.integers(0, 2, (m, spec.n_outputs)).astype(float)
-    else:
-        Y = rng.normal(size=(m, spec.n_outputs))
+    Y = valid_targets(spec.loss, rng, m, spec.n_outputs)
     if spec.layout == "column":
         X, Y = X.T, Y.T
     # Xavier weights plus noise of the same scale (biases too), so that no gradient is trivially zero

@@ -6,6 +6,7 @@ import types
 import numpy as np
 
 from symnn.render.codegen import module_source
+from symnn.verify import valid_targets
 
 
 def load_module(spec, name: str = "generated_network"):
@@ -23,12 +24,7 @@ def examples_first(array: np.ndarray, spec) -> np.ndarray:
 def random_data(spec, m: int, rng: np.random.Generator, dtype=np.float64):
     """Inputs and targets valid for the loss: 0/1 for the log loss, one-hot for cross-entropy."""
     X = rng.normal(size=(m, spec.n_inputs))
-    if spec.loss.needs_one_hot:
-        Y = np.eye(spec.n_outputs)[rng.integers(0, spec.n_outputs, m)]
-    elif spec.loss.needs_unit_interval:
-        Y = rng.integers(0, 2, (m, spec.n_outputs)).astype(float)
-    else:
-        Y = rng.normal(size=(m, spec.n_outputs))
+    Y = valid_targets(spec.loss, rng, m, spec.n_outputs)
     return examples_first(X, spec).astype(dtype), examples_first(Y, spec).astype(dtype)
 
 
