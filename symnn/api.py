@@ -35,23 +35,14 @@ def derive(spec: str | NetworkSpec = "2-2-1", **options) -> NetworkDerivation:
 
 def select_gradients(derivation: NetworkDerivation, names: list[str] | None = None, everything: bool = False):
     if names:
-        wanted = set(names)
-        chosen = [derivation.gradient(*p) for p in derivation.parameters() if _name(derivation, p) in wanted]
-        missing = wanted - {g.parameter.name for g in chosen}
+        found = {name: derivation.notation.parameter_of(name) for name in dict.fromkeys(names)}
+        missing = [name for name, where in found.items() if where is None]
         if missing:
-            from .errors import SpecError
-
-            raise SpecError(f"no parameter named {', '.join(sorted(missing))} in this network (names look like w1_1_2, b2_1)")
-        return chosen
+            raise SpecError(f"no parameter named {', '.join(missing)} in this network (names look like w1_1_2, b2_1)")
+        return [derivation.gradient(*where) for where in found.values()]
     if everything or derivation.spec.parameter_count <= LISTING_LIMIT:
         return derivation.gradients()
     return derivation.representative_gradients()
-
-
-def _name(derivation, parameter) -> str:
-    layer, j, k = parameter
-    n = derivation.notation
-    return (n.b(layer, j) if k is None else n.w(layer, j, k)).name
 
 
 def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = False) -> str:

@@ -102,6 +102,17 @@ class Notation:
             valid = len(numbers) == 3 and layer_ok and 1 <= numbers[1] <= rows and 1 <= numbers[2] <= columns
         return (kind, numbers) if valid else None
 
+    def parameter_of(self, name: str) -> tuple[int, int, int | None] | None:
+        """(layer, j, k) of the weight or bias called `name` (k None for a bias), or None."""
+        parts = self._parts(sp.Symbol(name)) if _NAME.fullmatch(name) else None
+        if parts is None or parts[0] not in ("w", "b"):
+            return None
+        kind, numbers = parts
+        if kind == "b":
+            return numbers[0], numbers[1], None
+        layer, row, column = numbers
+        return (layer, row, column) if self.spec.layout == "column" else (layer, column, row)
+
     def _latex_of(self, symbol) -> str | None:
         parts = self._parts(symbol)
         if parts is None:

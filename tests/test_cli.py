@@ -135,3 +135,11 @@ def test_a_wide_network_lists_representatives_quickly():
     result = run_cli("derive", "1024-1024-10", "--act", "relu,softmax")
     assert result.returncode == 0, result.stderr
     assert "Showing 4 of 1059850 parameters" in result.stdout
+
+
+@pytest.mark.parametrize("layout,name,expected", [("column", "w1_3_2", "dL/dw^[1]_32"), ("row", "w1_2_3", "dL/dw^[1]_23")])
+def test_param_names_are_matrix_positions_in_either_layout(capsys, layout, name, expected):
+    assert main(["derive", "2-3-1", "--layout", layout, "--param", name, "--param", "b2_1"]) == 0
+    headings = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line.startswith("dL/d")]
+    assert headings == [expected, "dL/db^[2]"]
+    assert main(["derive", "2-3-1", "--layout", layout, "--param", "w1_3_3"]) == 2  # outside W1 either way
