@@ -95,6 +95,16 @@ class Stepper:
             self.stop(DIVERGED, f"stopped at k = {k}: f cannot be evaluated at x = {_point(x)} ({exc})")
             return None
 
+    def gradient_row(self, k, x, module, last: bool):
+        """grad f at x, after recording row k (x, f, |grad f|); None when the run stops at this row."""
+        values = self.evaluate(k, x, module.gradient, module.f)
+        if values is None:
+            return None
+        g, value = values
+        if self.record(k, x, value, _norm(g)) or last:
+            return None
+        return g
+
     def record(self, k, x, value, gradient_norm) -> bool:
         """Add row k; True when the run must stop here (converged or diverged)."""
         self.run.rows.append(Iterate(k, tuple(float(v) for v in x), float(value), float(gradient_norm), None))
@@ -135,11 +145,8 @@ def newton_minimise(derivation: FunctionDerivation, x0, tol: float = TOLERANCE,
     run = Run(NEWTON)
     stepper = Stepper(run, tol, x)
     for k in range(max_iter + 1):
-        values = stepper.evaluate(k, x, module.gradient, module.f)
-        if values is None:
-            break
-        g, value = values
-        if stepper.record(k, x, value, _norm(g)) or k == max_iter:
+        g = stepper.gradient_row(k, x, module, last=k == max_iter)
+        if g is None:
             break
         values = stepper.evaluate(k, x, module.hessian)
         if values is None:
@@ -203,11 +210,8 @@ def gradient_descent(derivation: FunctionDerivation, x0, learning_rate: float, t
     run = Run(DESCENT, learning_rate=learning_rate)
     stepper = Stepper(run, tol, x)
     for k in range(max_iter + 1):
-        values = stepper.evaluate(k, x, module.gradient, module.f)
-        if values is None:
-            break
-        g, value = values
-        if stepper.record(k, x, value, _norm(g)) or k == max_iter:
+        g = stepper.gradient_row(k, x, module, last=k == max_iter)
+        if g is None:
             break
         step = learning_rate * g
         if stepper.stepped(x, step):
