@@ -55,12 +55,13 @@ def in_chain_order(expression, positions: dict) -> sp.Expr:
     return expression.func(*args)
 
 
-def to_latex(expression, names: dict | None = None, positions: dict | None = None) -> str:
-    """LaTeX in the course notation; with `positions`, products in chain-rule order."""
+def to_latex(expression, names: dict | None = None, positions: dict | None = None, printer=None) -> str:
+    """LaTeX in the course notation; with `positions`, products in chain-rule order. `printer` is a
+    CourseLatexPrinter subclass (the sheets use their own)."""
+    printer = printer or CourseLatexPrinter
     if positions is None:
-        return CourseLatexPrinter({"symbol_names": names or {}}).doprint(expression)
-    ordered = in_chain_order(expression, positions)
-    return CourseLatexPrinter({"symbol_names": names or {}, "order": "none"}).doprint(ordered)
+        return printer({"symbol_names": names or {}}).doprint(expression)
+    return printer({"symbol_names": names or {}, "order": "none"}).doprint(in_chain_order(expression, positions))
 
 
 def to_text(expression, names: dict | None = None, positions: dict | None = None) -> str:

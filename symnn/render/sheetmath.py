@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
-from .printers import CourseLatexPrinter, in_chain_order
+from .printers import CourseLatexPrinter, in_chain_order, to_latex
 
 LINE_WIDTH = 58  # visible characters of maths per line on an A4 page at 11pt
 MATRIX_LIMIT = 4  # rows or columns shown before a matrix is elided
@@ -89,9 +89,7 @@ class SheetLatexPrinter(CourseLatexPrinter):
 
 def sheet_latex(expression, names: dict | None = None, positions: dict | None = None) -> str:
     """LaTeX for a sheet; with `positions` (Notation.chain_positions), products in chain-rule order."""
-    if positions is None:
-        return SheetLatexPrinter({"symbol_names": names or {}}).doprint(expression)
-    return SheetLatexPrinter({"symbol_names": names or {}, "order": "none"}).doprint(in_chain_order(expression, positions))
+    return to_latex(expression, names, positions, printer=SheetLatexPrinter)
 
 
 def visible_width(latex: str) -> int:
