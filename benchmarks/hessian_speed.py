@@ -6,7 +6,8 @@ Functions: the seed's f(x, y) = x^4 + 0.8 y^4 + 4 x^2 + 2 y^2 - x y - 0.2 x^2 y,
 n = 2, 10 and 50 dimensions. Per call (one point, float64): symnn's generated `hessian`, a plain
 `sympy.lambdify` of the symbolic Hessian, `jax.jit(jax.hessian(f))` and `torch.func.hessian(f)`
 (eager). Batched over 100,000 points (10,000 for n = 50, whose Hessians alone take 200 MB):
-symnn's `hessian_batch` against `jax.jit(jax.vmap(jax.hessian(f)))`. Then the iteration counts of
+symnn's `hessian_batch`, on its NumPy path and on its compiled C kernel (`symnn.native`), against
+`jax.jit(jax.vmap(jax.hessian(f)))`. Then the iteration counts of
 Newton's method and gradient descent on the seed's function from (4, 4).
 Each time is the best of many timing loops, the contenders taking turns loop by loop (the machine is
 shared); JAX and PyTorch inputs are already on their device, and every result is checked against
@@ -27,6 +28,7 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import symnn.api  # noqa: E402
+from symnn import native  # noqa: E402
 from symnn.derive.functions import derive_function  # noqa: E402
 from symnn.funcspec import parse_function, rosenbrock  # noqa: E402
 from symnn.newton import gradient_descent, newton_minimise  # noqa: E402
@@ -157,6 +159,13 @@ def main() -> int:
         count = 10_000 if n > 10 else 100_000
         points = rng.uniform(-2, 2, size=(count, n))
         batch_calls = {"symnn": lambda: module.hessian_batch(points)}
+        compiled = load_function_module(derivation)
+        try:
+            native.accelerate(compiled)
+            assert np.allclose(compiled.hessian_batch(points), module.hessian_batch(points), rtol=1e-12, atol=1e-12)
+            batch_calls["compiled"] = lambda: compiled.hessian_batch(points)
+        except native.NativeUnavailable as exc:
+            print(f"  (no compiled kernel: {exc})")
         if jx:
             batched = jax.jit(jax.vmap(jax.hessian(seed if kind == "seed" else rosen)))
             device_points = jnp.asarray(points)
@@ -164,15 +173,16 @@ def main() -> int:
             assert np.allclose(np.asarray(batched(device_points))[check], module.hessian_batch(points)[check])
             batch_calls["jax"] = lambda: batched(device_points).block_until_ready()
         batch_times = best_times(batch_calls, budget, max(5, rounds // 2))
-        ours_batch, jax_batch = batch_times["symnn"], batch_times.get("jax")
-        batch_rows.append((label, count, ours_batch, jax_batch))
+        batch_rows.append((label, count, batch_times["symnn"], batch_times.get("compiled"), batch_times.get("jax")))
 
     print("\nBatched (float64), the whole batch:")
-    header = f"{'function':18} {'points':>8} {'symnn':>13} {'jax.jit(vmap)':>14} {'vs jax':>8}"
+    header = (f"{'function':18} {'points':>8} {'symnn numpy':>13} {'symnn C':>13} {'jax.jit(vmap)':>14} "
+              f"{'numpy vs jax':>13} {'C vs jax':>9}")
     print(header)
     print("-" * len(header))
-    for label, count, ours_batch, jax_batch in batch_rows:
-        print(f"{label:18} {count:8d} {fmt(ours_batch)} {fmt(jax_batch):>14} {ratio(jax_batch, ours_batch):>8}")
+    for label, count, ours_batch, compiled_batch, jax_batch in batch_rows:
+        print(f"{label:18} {count:8d} {fmt(ours_batch)} {fmt(compiled_batch)} {fmt(jax_batch):>14} "
+              f"{ratio(jax_batch, ours_batch):>13} {ratio(jax_batch, compiled_batch):>9}")
 
     print("\nNewton's method against gradient descent on the seed's f from (4, 4), stopping at |grad| <= 1e-8:")
     seed = cases[0][1]

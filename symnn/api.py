@@ -134,6 +134,21 @@ def hessian(expression: str | FunctionSpec, vars: str | list[str] | None = None,
     return derive_function(function(expression, vars), solve_seconds)
 
 
+def function_module(expression: str | FunctionSpec, vars: str | list[str] | None = None, compiled: bool = True):
+    """The generated module (f, gradient, hessian, hessian_batch), imported. With `compiled`, its
+    hessian_batch runs on the compiled C kernel where the machine has a C compiler; `BATCH_BACKEND`
+    says which path it took ("C", or "numpy" and why not)."""
+    from . import native
+
+    module = load_function_module(derive_function(function(expression, vars)))
+    if compiled:
+        try:
+            native.accelerate(module)
+        except native.NativeUnavailable as exc:
+            module.BATCH_BACKEND = f"numpy ({exc})"
+    return module
+
+
 def parse_start(x0, n: int) -> list[float]:
     """A start point from '4,4', a number or a sequence of numbers."""
     if isinstance(x0, str):

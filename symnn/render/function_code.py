@@ -15,6 +15,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ..derive.functions import FunctionDerivation
 from ..errors import SymnnError
+from .c_kernel import hessian_kernel_source
 from .environment import render
 from .inplace import InPlaceEmitter
 from .numpy_printer import CourseNumPyPrinter
@@ -106,6 +107,9 @@ def function_context(derivation: FunctionDerivation) -> dict:
         if i != j:
             mirrors.append((j, i, i, j))
     imports = sorted(set(scalar.module_imports) | batch_printer.used_modules | {"math", "numpy"})
+    command = f"symnn hessian {spec.command_line()} --code FILE"
+    c_source = hessian_kernel_source(derivation, command)
+    assert c_source is None or '"""' not in c_source  # it is embedded in a triple-quoted string
     return {
         "spec": spec,
         "variables": list(spec.names),
@@ -126,7 +130,8 @@ def function_context(derivation: FunctionDerivation) -> dict:
         "batch_temporaries": SCRATCH[:batch.scratch_used],
         "batch_lines": batch_lines,
         "mirrors": mirrors,
-        "command": f"symnn hessian {spec.command_line()} --code FILE",
+        "command": command,
+        "c_source": c_source,
     }
 
 
