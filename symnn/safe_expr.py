@@ -91,12 +91,13 @@ class FormulaReader:
                 raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
         # People write z^2 for a power. Python's ^ is xor with a lower precedence than /, so it is
         # rewritten before parsing (string literals are refused anyway, so no text is misread).
-        text = text.replace("^", "**")
+        typed = text.strip()
         try:
-            return ast.parse(text.strip(), mode="eval")
+            return ast.parse(typed.replace("^", "**"), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            where = f" at column {exc.offset}" if getattr(exc, "offset", None) else ""
-            raise ParseError(f"cannot read {_short(text)!r}{where}: not a formula") from None
+            offset = getattr(exc, "offset", None)
+            where = f" at column {_typed_column(typed, offset)}" if offset else ""
+            raise ParseError(f"cannot read {_short(typed)!r}{where}: not a formula") from None
 
     def _build(self, node: ast.AST, depth: int) -> sp.Expr:
         self._nodes += 1
@@ -218,6 +219,17 @@ def formula_names(text: str) -> set[str]:
     tree = FormulaReader({})._parse(text)
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
+
+
+def _typed_column(typed: str, offset: int) -> int:
+    """The column in the text as typed of a parser column in its ^ -> ** rewrite (each ^ is one
+    character longer there), so the message points at what the person wrote."""
+    rewritten = 0
+    for column, ch in enumerate(typed, start=1):
+        rewritten += 2 if ch == "^" else 1
+        if rewritten >= offset:
+            return column
+    return len(typed) + 1
 
 
 def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:

@@ -58,3 +58,11 @@ def test_hostile_text_is_refused_fast_without_running(text, tmp_path):
 def test_unknown_names_are_named():
     with pytest.raises(ParseError, match="unknown name 'q'"):
         read_formula("q + z", {"z": z})
+
+
+@pytest.mark.parametrize("typed, column", [("x^^2", 3), ("x^2 + * y", 7), ("x**2 + * y", 8)])
+def test_a_syntax_error_quotes_the_formula_as_typed(typed, column):
+    """^ is rewritten to ** before parsing; the message still shows what was typed, and where."""
+    with pytest.raises(ParseError) as caught:
+        read_formula(typed, {"x": sp.Symbol("x"), "y": sp.Symbol("y")})
+    assert str(caught.value) == f"cannot read {typed!r} at column {column}: not a formula"
