@@ -61,8 +61,9 @@ def _latex_claim(text: str, resolver: Resolver) -> Claim:
     skipped = [value for kind, value in parts if kind == "skipped"]
     notes = [f"{len(skipped)} middle step(s) not graded ({skipped[0]})"] if skipped else []
     head = expressions[0]
-    if isinstance(head, Derivative):
-        target = resolver.target(head.wrt)
+    named = resolver.named_gradient(head)  # \delta^{[l]}_j = ..., itself dL/dz^{[l]}_j
+    if isinstance(head, Derivative) or named is not None:
+        target = named or resolver.target(head.wrt)
         sides = []
         for value in expressions[1:]:
             if isinstance(value, Derivative):
@@ -145,7 +146,9 @@ def _numpy_target(text: str, resolver: Resolver) -> Target:
         match = re.fullmatch(r"d(w\d+_\d+_\d+|b\d+_\d+|a\d+_\d+|z\d+_\d+)", node.id)
         if match:
             return resolver.target(resolver.code_name(match.group(1)))
-    raise UnresolvedSymbol(f"the left-hand side {text[:40]!r} is not a gradient symnn knows (dW1, db1, dZ1, dA1, dW1[0, 0], dL/dw1_1_1)")
+        if re.fullmatch(r"delta\d+_\d+", node.id):
+            return resolver.target(resolver.code_name(node.id))
+    raise UnresolvedSymbol(f"the left-hand side {text[:40]!r} is not a gradient symnn knows (dW1, db1, dZ1, dA1, dW1[0, 0], dL/dw1_1_1, delta1_1)")
 
 
 # --- the grading mode ---

@@ -24,6 +24,7 @@ from .resolve import LOSS_NAMES, Resolver
 
 MAX_LENGTH = 2000
 MAX_NODES = 600
+MAX_SUM_TERMS = 1000  # unit sums may build at most this many terms in all, nested sums included
 
 GRAMMAR = r"""
 ?start: chain
@@ -192,6 +193,9 @@ class _Builder:
 
     def __init__(self, resolver: Resolver):
         self.resolver = resolver
+        self._bound: dict[str, int] = {}  # summation indices in scope (\sum_k) and their current values
+        self._ranges: dict[str, set[int]] = {}  # for each, the unit counts its subscripts allow
+        self._sum_terms = 0  # terms built by unit sums so far, against MAX_SUM_TERMS
 
     def build(self, tree):
         value = self._node(tree)
@@ -227,7 +231,30 @@ class _Builder:
     def _resolve(self, written: Written):
         if written.base == "e" and written.layer is None and not written.sub:
             return sp.E
-        return self.resolver.symbol(written.base, written.layer, written.sub, written.hat, written.text)
+        parts = _index_parts(written.sub)
+        for position, part in enumerate(parts):
+            if part in self._ranges:
+                self._ranges[part].add(self._units_allowed(written, parts, position))
+        return self.resolver.symbol(written.base, written.layer, self._bind(parts) if self._bound else written.sub,
+                                    written.hat, written.text)
+
+    def _bind(self, parts: list[str]) -> str:
+        """A subscript with the summation indices in scope replaced by their values: {k1} -> 2,1."""
+        return ",".join(str(self._bound.get(part, part)) for part in parts)
+
+    def _units_allowed(self, written: Written, parts: list[str], position: int) -> int:
+        """How many values a summation index may take at this place of this symbol: the resolver
+        itself says, by accepting 1, 2, ... until a unit does not exist."""
+        count = 0
+        while count < MAX_SUM_TERMS + 1:
+            trial = list(parts)
+            trial[position] = str(count + 1)
+            try:
+                self.resolver.symbol(written.base, written.layer, self._bind(trial), written.hat, written.text)
+            except ParseError:
+                break
+            count += 1
+        return count
 
     # --- tokens ---
     def _token(self, token):
@@ -417,11 +444,43 @@ class _Builder:
     def _pos(self, _op, value):
         return self._operand(value)
 
-    def _seq_sum(self, seq, _sum, term):
-        return self._times(self._node(seq), self._example_sum(term))
+    def _seq_sum(self, seq, token, term):
+        return self._times(self._node(seq), self._sum(token, term))
 
-    def _sum_only(self, _sum, term):
-        return self._example_sum(term)
+    def _sum_only(self, token, term):
+        return self._sum(token, term)
+
+    def _sum(self, token, term):
+        r"""\sum_k over units when k is a subscript in the summand (w^{[2]}_{k1} \delta^{[2]}_k), else
+        the sum over the examples (\sum_{i=1}^{m} with (i) superscripts, or a bare \sum)."""
+        index, lower, upper = _sum_limits(str(token))
+        if index is None or index not in _subscript_letters(term):
+            return self._example_sum(term)
+        if index in self._bound:
+            raise ParseError(f"the summation index {index} is already in use by an outer sum")
+        self._ranges[index] = set()
+        self._bound[index] = lower
+        try:
+            terms = [self._operand(term)]
+            counts = self._ranges.pop(index)  # learnt from the first term; the others need not probe
+            if upper is None:
+                if len(counts) != 1:
+                    raise ParseError(f"the index {index} runs over {' and '.join(map(str, sorted(counts)))} units "
+                                     "in different symbols of the sum")
+                upper = counts.pop()
+            for value in range(lower + 1, upper + 1):
+                self._sum_terms += 1
+                if self._sum_terms > MAX_SUM_TERMS:
+                    raise ParseError(f"the sums expand to more than {MAX_SUM_TERMS} terms; write them in matrix form")
+                self._bound[index] = value
+                terms.append(self._operand(term))
+        finally:
+            del self._bound[index]
+            self._ranges.pop(index, None)
+        total = terms[0]
+        for value in terms[1:]:
+            total = algebra.add(total, value)
+        return total
 
     def _example_sum(self, term):
         summand = self._operand(term)
@@ -435,6 +494,30 @@ class _Builder:
 
     def _operand(self, node):
         return self._value(self._node(node))
+
+
+def _index_parts(sub: str) -> list[str]:
+    """A subscript's indices: {k1} -> [k, 1], {k,1} -> [k, 1], k -> [k], {12} -> [1, 2]."""
+    text = sub.strip().strip("{}").replace(" ", "")
+    if "," in text:
+        return text.split(",")
+    return list(text) if len(text) == 2 else ([text] if text else [])
+
+
+def _sum_limits(token: str) -> tuple[str | None, int, int | None]:
+    r"""\sum_{k=1}^{3} -> (k, 1, 3); \sum_k -> (k, 1, None); the upper limit only when it is a number."""
+    below = re.search(r"_\s*(?:\{\s*([A-Za-z])\s*(?:=\s*(\d+)\s*)?\}|([A-Za-z]))", token)
+    if not below:
+        return None, 1, None
+    above = re.search(r"\^\s*(?:\{\s*(\d+)\s*\}|(\d))", token)
+    upper = int(above.group(1) or above.group(2)) if above else None
+    return below.group(1) or below.group(3), int(below.group(2) or 1), upper
+
+
+def _subscript_letters(tree) -> set[str]:
+    """Every index letter written in a subscript inside a parse tree."""
+    return {part for token in tree.scan_values(lambda t: isinstance(t, lark.Token) and t.type == "SUB")
+            for part in _index_parts(str(token)[1:]) if part.isalpha()} if isinstance(tree, lark.Tree) else set()
 
 
 def _layer_of(argument) -> int | None:

@@ -253,11 +253,11 @@ class Resolver:
         match = re.fullmatch(r"w(\d+)_(\d+)_(\d+)", name)
         if match:
             return Target("W", int(match.group(1)), (int(match.group(2)), int(match.group(3))))
-        match = re.fullmatch(r"(b|a|z)(\d+)_(\d+)", name)
-        if match:
+        match = re.fullmatch(r"(b|a|z|delta)(\d+)_(\d+)", name)
+        if match:  # delta^{[l]}_j is dL/dz^{[l]}_j: a claim may name it directly (seed 002's backprop)
             kind, layer, unit = match.group(1), int(match.group(2)), int(match.group(3))
             entry = (1, unit) if self.row_layout else (unit, 1)
-            return Target({"b": "b", "a": "A", "z": "Z"}[kind], layer, entry)
+            return Target({"b": "b", "a": "A", "z": "Z", "delta": "Z"}[kind], layer, entry)
         match = re.fullmatch(r"(W|b|A|Z|a|z)(\d+)", name)
         if match:
             kind = match.group(1)
@@ -265,6 +265,18 @@ class Resolver:
         if name in ("y", "x", "X", "Y") or re.fullmatch(r"[xy]\d+", name):
             raise UnresolvedSymbol("the loss is differentiated with respect to parameters, z and a, not the data x, y")
         raise UnresolvedSymbol(f"cannot tell which derivative d/d{name or of} means")
+
+    def named_gradient(self, value) -> Target | None:
+        """The Target when a left-hand side is a gradient by name: delta^{[l]}_j (or the vector
+        delta^{[l]}) is dL/dz^{[l]}_j; None for anything else (a parameter, an expression)."""
+        name = getattr(value, "name", "") if isinstance(value, (sp.Symbol, sp.MatrixSymbol)) else ""
+        if re.fullmatch(r"delta\d+_\d+", name):
+            return self.target(value)
+        match = re.fullmatch(r"d(Z|z|A|a)(\d+)", name)
+        if match:
+            kind = match.group(1)
+            return Target(kind.upper(), int(match.group(2)), None, batch=kind.isupper())
+        return None
 
     def gradient(self, of, written: str = ""):
         """The value of dL/d(of) used on a right-hand side (the right one, so each step is graded alone)."""
