@@ -77,10 +77,15 @@ def claims_from_file(path: str | Path) -> list[str]:
 
 def markdown_claims(text: str) -> list[str]:
     """Each $$ ... $$ block; an aligned block gives one claim per line (lines starting with = continue)."""
+    from .parse_latex import MATRIX_ENVIRONMENT
+
     claims = []
     for block in re.findall(r"\$\$(.*?)\$\$", text, flags=re.S):
         block = re.sub(r"\\(begin|end)\{(aligned|align\*?|split|gathered|equation\*?)\}", " ", block)
-        lines = [line.replace("&", " ").strip() for line in re.split(r"\\\\", block)]
+        # a matrix's own \\ and & stay inside it: set the matrices aside while the block is split
+        matrices = MATRIX_ENVIRONMENT.findall(block)
+        block = MATRIX_ENVIRONMENT.sub("\0", block)
+        lines = [_restore(line.replace("&", " "), matrices).strip() for line in re.split(r"\\\\", block)]
         merged: list[str] = []
         for line in lines:
             if not line:
@@ -91,6 +96,13 @@ def markdown_claims(text: str) -> list[str]:
                 merged.append(line)
         claims += merged
     return claims
+
+
+def _restore(line: str, matrices: list[str]) -> str:
+    """Put back, in order, the matrices that markdown_claims set aside as NUL placeholders."""
+    while "\0" in line:
+        line = line.replace("\0", matrices.pop(0), 1)
+    return line
 
 
 def check(spec="2-2-1", claims=(), *, file=None, code=None, time_limit: float = 5.0, workers: int | None = None,

@@ -23,6 +23,7 @@ from .resolve import Resolver, Target, UnresolvedSymbol
 BATCH_NAMES = re.compile(r"^(X|Y|A\d+|Z\d+|dZ\d+|dA\d+|dW\d+|db\d+)$")
 EXAMPLE_NAMES = re.compile(r"^(x_vector|y_vector|a\d+|z\d+|dz\d+|da\d+)$")
 RATE = sp.Symbol("alpha")
+FORWARD_NAMES = re.compile(r"^([az]\d+_\d+|[azAZ]\d+)$")  # z^{[l]}_j, a^{[l]}_j, the vectors z^{[l]}, the batches Z^{[l]}
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Claim:
     style: str  # latex or numpy
     notes: list[str] = field(default_factory=list)
     rank_one: bool = False
+    forward: object = None  # for a forward-pass claim (z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}): its left-hand side
 
 
 def read_claim(text, resolver: Resolver) -> Claim:
@@ -69,6 +71,8 @@ def _latex_claim(text: str, resolver: Resolver) -> Claim:
             if isinstance(value, Derivative):
                 value = resolver.gradient(value.wrt)
             sides.append(value)
+    elif FORWARD_NAMES.match(getattr(head, "name", "")) and isinstance(head, (sp.Symbol, sp.MatrixSymbol)):
+        return _forward_claim(text, head, expressions[1:], notes)
     else:
         target, side = _update_rule(head, expressions[1:], relations, resolver)
         sides = [side]
@@ -76,10 +80,27 @@ def _latex_claim(text: str, resolver: Resolver) -> Claim:
     return _finish(text, target, sides, "latex", notes, False)
 
 
+def _forward_claim(text: str, head, sides: list, notes: list[str]) -> Claim:
+    """z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}, a^{[1]}_1 = \\sigma(z^{[1]}_1): a step of the forward pass, graded
+    against the forward pass itself (same sample points, same values for every symbol)."""
+    if not sides:
+        raise ParseError("the claim has no right-hand side")
+    if any(side == head or head in getattr(side, "free_symbols", ()) for side in sides):
+        raise ParseError(f"the right-hand side uses {head} itself; write it out in other quantities")
+    batch = head.name[0].isupper()
+    kind = head.name[0].upper()
+    layer = int(re.match(r"[azAZ](\d+)", head.name).group(1))
+    unit = re.search(r"_(\d+)$", head.name)
+    target = Target(kind, layer, (int(unit.group(1)), 1) if unit else None, batch=batch)
+    mode = "entry" if unit else ("batch" if batch else "example")
+    return Claim(text, target, [algebra.sole_entry(s) for s in sides], mode, "latex", notes, forward=head)
+
+
 def _update_rule(parameter, rest, relations, resolver):
     """theta -> theta - alpha * G  gives the claim dL/dtheta = G."""
     if len(rest) != 1 or not isinstance(parameter, (sp.Symbol, sp.MatrixSymbol)):
-        raise ParseError("the left-hand side must be a derivative \\frac{\\partial L}{\\partial ...} or a parameter being updated")
+        raise ParseError("the left-hand side must be a derivative \\frac{\\partial L}{\\partial ...}, a parameter being "
+                         "updated, or a step of the forward pass (z^{[l]}, a^{[l]})")
     target = resolver.target(parameter)
     if target.kind not in ("W", "b"):
         raise ParseError("an update rule must update a weight or a bias")
@@ -97,13 +118,18 @@ def _update_rule(parameter, rest, relations, resolver):
 # --- NumPy style ---
 def _numpy_claim(text: str, resolver: Resolver) -> Claim:
     left, right = _split_assignment(text)
-    target = _numpy_target(left, resolver)
+    forward = FORWARD_NAMES.match(left) or left in ("AL", "Y_hat", "Yhat")  # Z1 = W1 @ X + b1: the forward pass
+    target = None if forward else _numpy_target(left, resolver)
     sides, notes, rank_one = [], [], False
     for side in right:
         value, reader = read_numpy_side(side, resolver)
         sides.append(value)
         notes += reader.notes
         rank_one = rank_one or reader.rank_one
+    if forward:
+        claim = _forward_claim(text, resolver.code_name(left), sides, notes)
+        claim.style = "numpy"
+        return claim
     return _finish(text, target, sides, "numpy", notes, rank_one)
 
 

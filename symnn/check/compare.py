@@ -160,7 +160,8 @@ class Checker:
             return Verdict(shown, "unusable", str(exc), seconds=time.perf_counter() - started)
         except RecursionError:
             return Verdict(shown, "unusable", "the claim is nested too deeply", seconds=time.perf_counter() - started)
-        verdicts = [self._grade_side(claim, side, shown) for side in claim.sides]
+        grade_side = self._grade_forward if claim.forward is not None else self._grade_side
+        verdicts = [grade_side(claim, side, shown) for side in claim.sides]
         worst = min(verdicts, key=lambda v: {"wrong": 0, "undecided": 1, "correct": 2}[v.verdict])
         if len(claim.sides) > 1:
             worst.notes.append(f"{len(claim.sides)} right-hand sides graded; the verdict is the worst of them")
@@ -220,6 +221,38 @@ class Checker:
         proved = self._prove(claim, side)
         how = "proved symbolically and " if proved else ""
         return Verdict(message=f"{how}equal at all {usable} sample points", verdict="correct", proved=proved, **base)
+
+    def _grade_forward(self, claim: Claim, side, shown: str) -> Verdict:
+        """A forward-pass step: both sides evaluated at every sample point, with the same values."""
+        head = claim.forward
+        name = self._display_name(head.name) if isinstance(head, sp.Symbol) else str(head.name)
+        base = dict(claim=shown, target=f"{name} (forward pass)", mode=claim.mode, notes=list(claim.notes))
+        if is_matrix(head) != is_matrix(side) or (is_matrix(side) and tuple(side.shape) != tuple(head.shape)):
+            shape = shape_text(side.shape) if is_matrix(side) else "one number"
+            words = f"shape mismatch: the right-hand side is {shape}, {name} is {shape_text(head.shape) if is_matrix(head) else 'one number'}"
+            transposed = is_matrix(side) and is_matrix(head) and tuple(side.shape) == tuple(reversed(head.shape))
+            return Verdict(message=words, verdict="wrong", **base,
+                           diagnosis="a missing transpose or products in the wrong order" if transposed else None)
+        claimed, right = [], []
+        for point in range(len(self.samples)):
+            values = self.values(point, claim)
+            try:
+                reference = np.asarray(evaluate(head, values), float)
+                claimed.append(np.broadcast_to(np.asarray(evaluate(side, values), float), reference.shape))
+            except (KeyError, ValueError, TypeError, OverflowError, ZeroDivisionError) as exc:
+                return Verdict(message=f"cannot evaluate the right-hand side: {exc}", verdict="undecided", **base)
+            right.append(reference)
+        status = [_agreement(c, r) for c, r in zip(claimed, right)]
+        base["points"] = usable = sum(s["usable"] for s in status)
+        wrong_at = next((i for i, s in enumerate(status) if s["far"]), None)
+        if wrong_at is not None:
+            counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
+            return Verdict(message=f"differs from {name} of the forward pass at sample point {wrong_at}",
+                           verdict="wrong", counterexample=counterexample, **base)
+        if any(s["close_only"] for s in status) or usable < MIN_POINTS:
+            return Verdict(message="agrees to about 4 digits but not to rounding error" if usable >= MIN_POINTS
+                           else f"only {usable} sample points gave finite values", verdict="undecided", **base)
+        return Verdict(message=f"equal at all {usable} sample points", verdict="correct", **base)
 
     def _shape(self, claim: Claim):
         target, r = claim.target, self.resolver

@@ -31,6 +31,10 @@ def evaluate(expr: sp.Basic, values: Mapping[str, object]):
 def _eval(e, v):
     if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
         return v[e.name]
+    if isinstance(e, sp.MatrixBase):  # written out entry by entry: each entry over the examples, then stacked
+        cells = [np.asarray(_eval(x, v), float) for x in e]
+        cells = np.broadcast_arrays(*[c[..., 0, 0] if c.shape[-2:] == (1, 1) else c for c in cells])  # (m, 1, 1) scalars
+        return np.stack(cells, axis=-1).reshape(cells[0].shape + e.shape)
     if e.is_Number:
         return float(e)
     if e is sp.E:

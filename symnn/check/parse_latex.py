@@ -51,7 +51,14 @@ script: SUB | SUP_LAYER | SUP_EXAMPLE | SUP_T | PRIME | CARET sup_arg
         | "\\{" sum "\\}"      -> group
         | "{" sum "}"          -> group
         | FRAC "{" sum "}" "{" sum "}" -> frac
+        | MATRIX_BEGIN matrix_rows MATRIX_END -> matrix
+matrix_rows: matrix_row (ROW_SEP matrix_row)* ROW_SEP?
+matrix_row: sum (AMP sum)*
 
+MATRIX_BEGIN: /\\begin\s*\{\s*[bpB]?matrix\s*\}/
+MATRIX_END: /\\end\s*\{\s*[bpB]?matrix\s*\}/
+ROW_SEP: /\\\\/
+AMP: "&"
 REL: /=|:=|\\to(?![a-zA-Z])|\\rightarrow|\\leftarrow|\\gets|\\mapsto/
 PLUS: "+"
 MINUS: "-"
@@ -82,9 +89,14 @@ NUMBER: /\d+(\.\d+)?/
 %ignore /\s+/
 """
 
-# Layout-only LaTeX that carries no maths.
-_NOISE = re.compile(r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\[,;!: ]|\\q?quad(?![a-zA-Z])|\\displaystyle|"
-                    r"\\[bB]ig{1,2}[lr]?(?![a-zA-Z])|\\tag\s*\{[^{}]*\}|\\nonumber|&|\$")
+# Layout-only LaTeX that carries no maths; & too, except between the cells of a matrix.
+_LAYOUT = (r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|(?<!\\)\\[,;!: ]|\\q?quad(?![a-zA-Z])|\\displaystyle|"
+           r"\\[bB]ig{1,2}[lr]?(?![a-zA-Z])|\\tag\s*\{[^{}]*\}|\\nonumber|\$")
+_NOISE = re.compile(_LAYOUT + "|&")
+_NOISE_IN_MATRIX = re.compile(_LAYOUT)
+MATRIX_ENVIRONMENT = re.compile(r"(\\begin\s*\{\s*[bpB]?matrix\s*\}.*?\\end\s*\{\s*[bpB]?matrix\s*\})", re.S)
+_LAYER_BRACKETS = re.compile(r"\[\s*\d+\s*\]")  # the [2] of ^{[2]}
+_QUAD_ROW = re.compile(r"\[([^\[\]]*\\q?quad(?![a-zA-Z])[^\[\]]*)\]")
 
 
 @lru_cache(maxsize=1)
@@ -137,8 +149,21 @@ class Written:
 
 
 def clean(text: str) -> str:
-    text = _NOISE.sub(" ", text)
+    pieces = MATRIX_ENVIRONMENT.split(_quad_rows_as_matrices(text))
+    text = "".join((_NOISE_IN_MATRIX if index % 2 else _NOISE).sub(" ", piece) for index, piece in enumerate(pieces))
     return text.strip().rstrip(",.;").strip()
+
+
+def _quad_rows_as_matrices(text: str) -> str:
+    """Seed 002 writes row vectors as [w_{1,1}^{[3]} \\quad w_{1,2}^{[3]} \\quad w_{1,3}^{[3]}]: a bracket
+    whose items \\quad separates becomes a one-row bmatrix (layer brackets [3] are masked while looking)."""
+    masked = _LAYER_BRACKETS.sub(lambda m: "\0" * len(m.group()), text)
+    pieces, last = [], 0
+    for match in _QUAD_ROW.finditer(masked):
+        cells = re.split(r"\\q?quad(?![a-zA-Z])", text[match.start(1):match.end(1)])
+        pieces += [text[last:match.start()], r"\begin{bmatrix}", " & ".join(c.strip() for c in cells), r"\end{bmatrix}"]
+        last = match.end()
+    return "".join(pieces) + text[last:]
 
 
 def parse_latex_chain(text: str, resolver: Resolver) -> list:
@@ -416,6 +441,17 @@ class _Builder:
                              "Jacobians such as \\partial z / \\partial W are steps, not claims")
         return Derivative(bottom.of)
 
+    def _matrix(self, _begin, rows, _end):
+        """A matrix written out entry by entry (bmatrix, pmatrix): an explicit SymPy matrix of scalars."""
+        entries = [[self._operand(cell) for cell in row.children if not _is_token(cell, "AMP")]
+                   for row in rows.children if not _is_token(row, "ROW_SEP")]
+        lengths = sorted({len(row) for row in entries})
+        if len(lengths) > 1:
+            raise ParseError(f"the rows of a matrix have different lengths ({' and '.join(map(str, lengths))})")
+        if any(algebra.is_matrix(cell) for row in entries for cell in row):
+            raise ParseError("a matrix written entry by entry needs a number or a scalar symbol in each entry")
+        return sp.ImmutableMatrix(entries)
+
     def _chain(self, *children):  # pragma: no cover - handled in parse_latex_chain
         raise AssertionError
 
@@ -494,6 +530,10 @@ class _Builder:
 
     def _operand(self, node):
         return self._value(self._node(node))
+
+
+def _is_token(item, kind: str) -> bool:
+    return isinstance(item, lark.Token) and item.type == kind
 
 
 def _index_parts(sub: str) -> list[str]:
