@@ -30,6 +30,11 @@ SEED_CLAIMS = {
         r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \frac{\partial L}{\partial \mathbf{a}^{[1]}} \circ (\mathbf{a}^{[1]} \circ (1 - \mathbf{a}^{[1]}))",
         r"\frac{\partial L}{\partial W^{[1]}} = \frac{\partial L}{\partial \mathbf{z}^{[1]}} \mathbf{x}^T",
         r"\frac{\partial L}{\partial \mathbf{b}^{[1]}} = \frac{\partial L}{\partial \mathbf{z}^{[1]}}",
+        # written out entry by entry, as on the slides: the forward step and the outer product
+        r"z^{[3]} = [w_{1,1}^{[3]} \quad w_{1,2}^{[3]} \quad w_{1,3}^{[3]}] \begin{bmatrix} a_1^{[2]} \\ a_2^{[2]} \\ a_3^{[2]} "
+        r"\end{bmatrix} + b^{[3]}",
+        r"\frac{\partial L}{\partial W^{[2]}} = \begin{bmatrix} \frac{\partial L}{\partial z_1^{[2]}} \\ \frac{\partial L}"
+        r"{\partial z_2^{[2]}} \\ \frac{\partial L}{\partial z_3^{[2]}} \end{bmatrix} [a_1^{[1]} \quad a_2^{[1]} \quad a_3^{[1]}]",
     ],
 }
 
