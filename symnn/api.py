@@ -197,10 +197,11 @@ def write_function_code(derivation: FunctionDerivation, path: str | Path, force:
 
 
 def write_function_sheets(derivation: FunctionDerivation, out: str | Path, runs=(), formats=("tex", "md"),
-                          force: bool = False) -> list[Path]:
+                          force: bool = False, lang: str = "en") -> list[Path]:
+    """The function sheet (gradient, Hessian, eigenvalue test, Newton tables) in English or Vietnamese."""
     from .render.function_report import write_function_sheets as write
 
-    return write(derivation, out, list(runs), formats, force)
+    return write(derivation, out, list(runs), formats, force, lang)
 
 
 def network_hessian(spec: str | NetworkSpec = "2-2-1", code: str | Path | None = None, train: bool = False,

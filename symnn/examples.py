@@ -74,7 +74,8 @@ def _write_functions(out: Path) -> list[Path]:
     for text, start, rate in EXAMPLE_FUNCTIONS:
         derivation = hessian(text)
         runs = newton_runs(derivation, start, learning_rate=rate)
-        written += write_function_sheets(derivation, out / "functions", runs)
+        for lang in ("en", "vi"):  # seed 000, where these come from, is English and Vietnamese
+            written += write_function_sheets(derivation, out / "functions", runs, lang=lang)
         written.append(write_function_code(derivation, out / "functions" / f"{derivation.spec.slug}.py"))
     return written
 

@@ -17,6 +17,7 @@ def register(subcommands) -> None:
                         "(with --network: cost, gradient, hessian over all parameters)")
     parser.add_argument("--sheet", metavar="DIR", help="also write the function sheet into DIR")
     parser.add_argument("--format", default="tex,md", help="with --sheet: tex, md and/or pdf (pdf needs pdflatex) [tex,md]")
+    parser.add_argument("--lang", default="en", choices=["en", "vi"], help="with --sheet: language of the prose [en]")
     parser.add_argument("--x0", help="with --sheet: a start for Newton's method, e.g. 4,4, whose table goes on the sheet")
     parser.add_argument("--force", action="store_true", help="overwrite files that symnn did not write")
     group = parser.add_argument_group("networks")
@@ -45,7 +46,7 @@ def run(args) -> int:
         written.append(api.write_function_code(derivation, args.code, force=args.force))
     if args.sheet:
         runs = api.newton_runs(derivation, args.x0) if args.x0 else []
-        written += api.write_function_sheets(derivation, args.sheet, runs, _formats(args.format), force=args.force)
+        written += api.write_function_sheets(derivation, args.sheet, runs, _formats(args.format), force=args.force, lang=args.lang)
     for path in written:
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK

@@ -24,6 +24,7 @@ def register(subcommands) -> None:
     parser.add_argument("--plot", metavar="FILE", help="plot |grad f| against k for every run (.png, .svg or .pdf; needs matplotlib)")
     parser.add_argument("--sheet", metavar="DIR", help="also write the function sheet with these tables into DIR")
     parser.add_argument("--format", default="tex,md", help="with --sheet: tex, md and/or pdf (pdf needs pdflatex) [tex,md]")
+    parser.add_argument("--lang", default="en", choices=["en", "vi"], help="with --sheet: language of the prose [en]")
     parser.add_argument("--json", action="store_true", help="machine-readable output (fields in the README)")
     parser.add_argument("--force", action="store_true", help="overwrite files that symnn did not write")
     parser.set_defaults(run=run)
@@ -50,7 +51,7 @@ def run(args) -> int:
 
         written.append(plot_convergence(runs, args.plot, force=args.force))
     if args.sheet:
-        written += api.write_function_sheets(derivation, args.sheet, runs, _formats(args.format), force=args.force)
+        written += api.write_function_sheets(derivation, args.sheet, runs, _formats(args.format), force=args.force, lang=args.lang)
     for path in written:
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK if runs[0].converged else EXIT_WRONG

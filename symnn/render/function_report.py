@@ -9,7 +9,7 @@ from pathlib import Path
 import sympy as sp
 
 from .. import __version__
-from ..derive.functions import FunctionDerivation
+from ..derive.functions import GRID_RADIUS, GRID_STARTS, FunctionDerivation
 from ..errors import SpecError
 from ..newton import ROOT, Run
 from .environment import make_environment, render
@@ -71,32 +71,57 @@ def newton_text(derivation: FunctionDerivation, runs: list[Run]) -> str:
     return render("text/newton.txt.jinja", **report_context(derivation, runs, critical=False))
 
 
-def render_function_sheet(derivation: FunctionDerivation, fmt: str, runs: list[Run] = ()) -> str:
+def sheet_prose(lang: str) -> dict:
+    """The function sheet's words in one language (the [function_sheet] table of symnn/i18n/<lang>.toml)."""
+    from .sheets import prose
+
+    return prose(lang)["function_sheet"]
+
+
+def _critical_note(points, words: dict, n: int) -> str:
+    if points.solved_exactly:
+        return words["solved"]
+    return words["numeric"] % {"starts": GRID_STARTS, "radius": f"{GRID_RADIUS:g}", "n": n}
+
+
+def _outcome(run: Run, words: dict) -> str:
+    return words["outcomes"][run.status] % {"k": run.rows[-1].k if run.rows else 0}
+
+
+def render_function_sheet(derivation: FunctionDerivation, fmt: str, runs: list[Run] = (), lang: str = "en") -> str:
     from .sheets import texttt
 
+    words = sheet_prose(lang)
     env = make_environment({})
     env.filters["texttt"] = texttt
     context = report_context(derivation, runs)
-    return env.get_template(SHEET_FORMATS[fmt]).render(marker=MARKER, **context)
+    if context["critical"] is not None:
+        context["critical_note"] = _critical_note(context["critical"], words, derivation.spec.n)
+    for item in context["runs"]:
+        item["outcome"] = _outcome(item["run"], words)
+    context["command"] += f" --lang {lang}"
+    return env.get_template(SHEET_FORMATS[fmt]).render(marker=MARKER, t=words, lang=lang, **context)
 
 
 def write_function_sheets(derivation: FunctionDerivation, out_dir, runs: list[Run] = (), formats=("tex", "md"),
-                          force: bool = False) -> list[Path]:
-    """The sheet as .tex and .md (and .pdf with pdflatex, which needs the .tex beside it)."""
+                          force: bool = False, lang: str = "en") -> list[Path]:
+    """The sheet as .tex and .md (and .pdf with pdflatex, which needs the .tex beside it), named
+    <slug>.function_sheet.<lang>.<format> like the network sheets."""
     from .pdf import compile_pdf
 
     unknown = [f for f in formats if f not in SHEET_FORMATS]
     if unknown:
         raise SpecError(f"unknown sheet format {unknown[0]!r} (known: {', '.join(SHEET_FORMATS)})")
-    stem = Path(out_dir) / derivation.spec.slug
+    sheet_prose(lang)  # an unknown language fails before anything is written
+    stem = Path(out_dir) / f"{derivation.spec.slug}.function_sheet.{lang}"
     written = []
-    tex = render_function_sheet(derivation, "tex", runs) if {"tex", "pdf"} & set(formats) else None
+    tex = render_function_sheet(derivation, "tex", runs, lang) if {"tex", "pdf"} & set(formats) else None
     if tex is not None:
-        written.append(write_atomic(stem.with_name(stem.name + ".function_sheet.tex"), tex, force=force))
+        written.append(write_atomic(stem.with_name(stem.name + ".tex"), tex, force=force))
     if "md" in formats:
-        written.append(write_atomic(stem.with_name(stem.name + ".function_sheet.md"), render_function_sheet(derivation, "md", runs), force=force))
+        written.append(write_atomic(stem.with_name(stem.name + ".md"), render_function_sheet(derivation, "md", runs, lang), force=force))
     if "pdf" in formats:
-        written.append(compile_pdf(tex, stem.with_name(stem.name + ".function_sheet.pdf"), force=force))
+        written.append(compile_pdf(tex, stem.with_name(stem.name + ".pdf"), force=force))
     return written
 
 
