@@ -1,9 +1,9 @@
 """symnn: exact backpropagation maths and working NumPy code for small neural networks."""
 __version__ = "0.1.0"
 
-from .api import build, codegen, derive, derive_matrix, function, function_module, hessian, network, newton, sheet  # noqa: E402  (the public API)
+from .api import build, codegen, derive_matrix, function, function_module, hessian, network, newton, sheet  # noqa: E402  (the public API)
 from .errors import ParseError, SpecError, SymnnError  # noqa: E402
-from . import check  # noqa: E402  (a callable module: symnn.check(spec, claims, ...))
+from . import check, derive  # noqa: E402  (callable modules: symnn.check(spec, claims, ...), symnn.derive(spec))
 
 __all__ = ["build", "check", "codegen", "derive", "derive_matrix", "function", "function_module", "hessian", "network", "newton", "sheet",
            "ParseError", "SpecError", "SymnnError", "__version__"]

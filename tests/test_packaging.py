@@ -28,3 +28,14 @@ def test_wheel_contains_package_templates_and_entry_point(tmp_path):
         assert f"symnn/templates/{template.relative_to(REPO / 'templates').as_posix()}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "symnn = symnn.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_callable_packages_keep_their_submodules_importable():
+    """symnn.derive and symnn.check are functions and packages at once: `import ... as` works for both."""
+    import symnn
+    import symnn.check.compare as compare
+    import symnn.derive.perweight as perweight
+
+    assert perweight.__name__ == "symnn.derive.perweight" and compare.__name__ == "symnn.check.compare"
+    assert symnn.derive("2-2-1").spec.sizes == (2, 2, 1)
+    assert symnn.check("2-2-1", ["dW1 = 1/m * dZ1 @ X.T"]).exit_code == 0

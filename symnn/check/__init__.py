@@ -11,11 +11,10 @@ sandbox (worker processes with hard time limits), code and runner (a person's ba
 from __future__ import annotations
 
 import re
-import sys
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..callable_module import make_callable
 from ..errors import SymnnError
 from ..spec import NetworkSpec
 
@@ -128,11 +127,4 @@ def check(spec="2-2-1", claims=(), *, file=None, code=None, time_limit: float = 
     return report
 
 
-class _CallableModule(types.ModuleType):
-    """`symnn.check(...)` calls `check` while `symnn.check.compare` stays importable."""
-
-    def __call__(self, *args, **kwargs):
-        return check(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "symnn.check:check")  # symnn.check(...) runs check; symnn.check.compare stays importable
