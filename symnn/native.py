@@ -39,7 +39,7 @@ def compiler() -> tuple[str, ...]:
     """The C compiler: $CC if set, else cc, gcc or clang on the PATH."""
     chosen = shlex.split(os.environ.get("CC", ""))
     if not chosen:
-        found = next((shutil.which(name) for name in ("cc", "gcc", "clang") if shutil.which(name)), None)
+        found = next(filter(None, map(shutil.which, ("cc", "gcc", "clang"))), None)
         if found is None:
             raise NativeUnavailable("no C compiler found (set CC, or install gcc)")
         chosen = [found]
@@ -94,7 +94,10 @@ class HessianKernel:
     lays them out: a (N, n, n) view of an entry-major (n, n, N) buffer."""
 
     def __init__(self, library: Path, n: int, zeroed: bool):
-        function = getattr(ctypes.CDLL(str(library)), ENTRY_POINT)
+        try:
+            function = getattr(ctypes.CDLL(str(library)), ENTRY_POINT)
+        except (OSError, AttributeError) as exc:  # a library from another machine, or not ours
+            raise NativeUnavailable(f"cannot load the compiled kernel {library}: {exc}") from None
         function.argtypes = (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ssize_t)
         function.restype = None
         self._function, self.n, self._new = function, n, np.zeros if zeroed else np.empty

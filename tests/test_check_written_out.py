@@ -97,3 +97,8 @@ def test_a_latex_line_break_with_a_space_after_it_is_a_row_break(net2331):
     claim = read_claim(r"\frac{\partial L}{\partial \mathbf{a}^{[2]}} = \begin{bmatrix} 1 \\ 2 \\ 3 \end{bmatrix}", net2331)
     assert claim.sides[0].shape == (3, 1)
     assert np.array_equal(np.array(claim.sides[0].tolist(), float).ravel(), [1, 2, 3])
+
+
+def test_a_number_cannot_equal_a_matrix_in_the_forward_pass():
+    ((got, message, _),) = _verdicts(r"z^{[3]} = W^{[3]}")
+    assert got == "wrong" and message == "shape mismatch: z^[3]_1 is one number, the right-hand side is a matrix"

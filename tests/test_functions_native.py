@@ -135,3 +135,12 @@ def test_the_committed_example_modules_compile():
         expected = module.hessian_batch(points).copy()
         native.accelerate(module)
         assert np.allclose(module.hessian_batch(points), expected, rtol=1e-13, atol=1e-13), path.name
+
+
+def test_a_broken_library_in_the_cache_is_reported_not_loaded():
+    module = load_function_module(derive_function(parse_function("x^3*y^2 + y")))
+    library = native.build(module.C_SOURCE)  # built, never loaded: replacing a loaded library would crash
+    library.write_bytes(b"not a shared library")
+    with pytest.raises(native.NativeUnavailable, match="cannot load the compiled kernel"):
+        native.accelerate(module)
+    assert module.BATCH_BACKEND == "numpy"

@@ -92,8 +92,12 @@ def _forward_claim(text: str, head, sides: list, notes: list[str]) -> Claim:
     layer = int(re.match(r"[azAZ](\d+)", head.name).group(1))
     unit = re.search(r"_(\d+)$", head.name)
     target = Target(kind, layer, (int(unit.group(1)), 1) if unit else None, batch=batch)
+    sides = [algebra.sole_entry(s) for s in sides]
+    if unit and any(algebra.is_matrix(s) for s in sides):
+        raise algebra.ShapeMismatch(f"shape mismatch: {head.name[0]}^[{layer}]_{unit.group(1)} is one number, "
+                                    "the right-hand side is a matrix")
     mode = "entry" if unit else ("batch" if batch else "example")
-    return Claim(text, target, [algebra.sole_entry(s) for s in sides], mode, "latex", notes, forward=head)
+    return Claim(text, target, sides, mode, "latex", notes, forward=head)
 
 
 def _update_rule(parameter, rest, relations, resolver):

@@ -129,6 +129,8 @@ class Checker:
 
     def correct_formula(self, claim: Claim) -> dict | None:
         target = claim.target
+        if claim.forward is not None:
+            return None
         if target.entry is not None:
             form = self.closed_form(target)
             names = self.derivation.notation
@@ -160,8 +162,7 @@ class Checker:
             return Verdict(shown, "unusable", str(exc), seconds=time.perf_counter() - started)
         except RecursionError:
             return Verdict(shown, "unusable", "the claim is nested too deeply", seconds=time.perf_counter() - started)
-        grade_side = self._grade_forward if claim.forward is not None else self._grade_side
-        verdicts = [grade_side(claim, side, shown) for side in claim.sides]
+        verdicts = [self._grade_side(claim, side, shown) for side in claim.sides]
         worst = min(verdicts, key=lambda v: {"wrong": 0, "undecided": 1, "correct": 2}[v.verdict])
         if len(claim.sides) > 1:
             worst.notes.append(f"{len(claim.sides)} right-hand sides graded; the verdict is the worst of them")
@@ -170,10 +171,11 @@ class Checker:
 
     def _grade_side(self, claim: Claim, side, shown: str) -> Verdict:
         target = claim.target
-        base = dict(claim=shown, target=target.name, mode=claim.mode, notes=list(claim.notes))
+        label = self._label(claim)
+        base = dict(claim=shown, target=label, mode=claim.mode, notes=list(claim.notes))
         expected_shape = self._shape(claim)
         if is_matrix(side) and expected_shape is not None and tuple(side.shape) != expected_shape:
-            words = f"shape mismatch: the right-hand side is {shape_text(side.shape)}, {target.name} is {shape_text(expected_shape)}"
+            words = f"shape mismatch: the right-hand side is {shape_text(side.shape)}, {label} is {shape_text(expected_shape)}"
             transposed = tuple(side.shape) == tuple(reversed(expected_shape))
             return Verdict(message=words, verdict="wrong", correct_formula=self.correct_formula(claim),
                            diagnosis="a missing transpose or products in the wrong order" if transposed else None, **base)
@@ -188,12 +190,12 @@ class Checker:
                 value = evaluate(side, self.values(point, claim))
             except (KeyError, ValueError, TypeError, OverflowError, ZeroDivisionError) as exc:
                 return Verdict(message=f"cannot evaluate the right-hand side: {exc}", verdict="undecided", **base)
-            reference = self.reference(self.right[point], claim)
+            reference = self._reference_at(point, claim)
             try:
                 value = np.broadcast_to(np.asarray(value, dtype=float), reference.shape)
             except ValueError:
                 return Verdict(message=f"shape mismatch: the right-hand side has shape {np.shape(value)}, "
-                               f"{target.name} has {reference.shape}", verdict="wrong", **base)
+                               f"{label} has {reference.shape}", verdict="wrong", **base)
             claimed.append(value)
             right.append(reference)
         status = [_agreement(c, r) for c, r in zip(claimed, right)]
@@ -211,7 +213,7 @@ class Checker:
             counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
             diagnosis = self._diagnose(claim, claimed)
             base["notes"] = [n for n in base["notes"] if "kink" not in n]
-            message = f"differs from {target.name} at sample point {wrong_at}"
+            message = f"differs from {label} at sample point {wrong_at}"
             return Verdict(message=message, verdict="wrong", counterexample=counterexample, diagnosis=diagnosis,
                            correct_formula=self.correct_formula(claim), **base)
         if any(s["close_only"] for s in status):
@@ -222,40 +224,25 @@ class Checker:
         how = "proved symbolically and " if proved else ""
         return Verdict(message=f"{how}equal at all {usable} sample points", verdict="correct", proved=proved, **base)
 
-    def _grade_forward(self, claim: Claim, side, shown: str) -> Verdict:
-        """A forward-pass step: both sides evaluated at every sample point, with the same values."""
+    def _label(self, claim: Claim) -> str:
+        """What the claim is about, in messages: dL/dw^[1]_11, dW1, or z^[2]_1 of the forward pass."""
         head = claim.forward
-        name = self._display_name(head.name) if isinstance(head, sp.Symbol) else str(head.name)
-        base = dict(claim=shown, target=f"{name} (forward pass)", mode=claim.mode, notes=list(claim.notes))
-        if is_matrix(head) != is_matrix(side) or (is_matrix(side) and tuple(side.shape) != tuple(head.shape)):
-            shape = shape_text(side.shape) if is_matrix(side) else "one number"
-            words = f"shape mismatch: the right-hand side is {shape}, {name} is {shape_text(head.shape) if is_matrix(head) else 'one number'}"
-            transposed = is_matrix(side) and is_matrix(head) and tuple(side.shape) == tuple(reversed(head.shape))
-            return Verdict(message=words, verdict="wrong", **base,
-                           diagnosis="a missing transpose or products in the wrong order" if transposed else None)
-        claimed, right = [], []
-        for point in range(len(self.samples)):
-            values = self.values(point, claim)
-            try:
-                reference = np.asarray(evaluate(head, values), float)
-                claimed.append(np.broadcast_to(np.asarray(evaluate(side, values), float), reference.shape))
-            except (KeyError, ValueError, TypeError, OverflowError, ZeroDivisionError) as exc:
-                return Verdict(message=f"cannot evaluate the right-hand side: {exc}", verdict="undecided", **base)
-            right.append(reference)
-        status = [_agreement(c, r) for c, r in zip(claimed, right)]
-        base["points"] = usable = sum(s["usable"] for s in status)
-        wrong_at = next((i for i, s in enumerate(status) if s["far"]), None)
-        if wrong_at is not None:
-            counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
-            return Verdict(message=f"differs from {name} of the forward pass at sample point {wrong_at}",
-                           verdict="wrong", counterexample=counterexample, **base)
-        if any(s["close_only"] for s in status) or usable < MIN_POINTS:
-            return Verdict(message="agrees to about 4 digits but not to rounding error" if usable >= MIN_POINTS
-                           else f"only {usable} sample points gave finite values", verdict="undecided", **base)
-        return Verdict(message=f"equal at all {usable} sample points", verdict="correct", **base)
+        if head is None:
+            return claim.target.name
+        name = self._display_name(head.name) if isinstance(head, sp.Symbol) else head.name
+        return f"{name} of the forward pass"
+
+    def _reference_at(self, point: int, claim: Claim):
+        """The right value of what the claim is about: a gradient from the backward pass, or for a
+        forward step its left-hand side, evaluated with the same values as the claim."""
+        if claim.forward is not None:
+            return np.asarray(evaluate(claim.forward, self.values(point, claim)), float)
+        return self.reference(self.right[point], claim)
 
     def _shape(self, claim: Claim):
         target, r = claim.target, self.resolver
+        if claim.forward is not None:
+            return tuple(claim.forward.shape) if is_matrix(claim.forward) else None
         if target.entry is not None:
             return None
         sizes = self.spec.sizes
@@ -265,6 +252,8 @@ class Checker:
         return tuple(r._oriented(sizes[target.layer], columns))
 
     def _diagnose(self, claim: Claim, claimed) -> str | None:
+        if claim.forward is not None:
+            return None  # the known mistakes are mistakes of backpropagation
         points = range(len(self.samples))
         for other in self._other_entries(claim):
             if _same(claimed, [self.reference(self.right[p], other) for p in points]):
@@ -338,7 +327,7 @@ class Checker:
 
     def _prove(self, claim: Claim, side) -> bool:
         """For one weight's claim: SymPy shows claim - closed form is 0 (sigma(z) read as a) in a short time."""
-        if claim.mode != "entry" or side.has(sp.Piecewise, sp.Heaviside):
+        if claim.mode != "entry" or claim.forward is not None or side.has(sp.Piecewise, sp.Heaviside):
             return False
         try:
             with time_limit(PROOF_SECONDS, "the symbolic check"):
