@@ -38,6 +38,13 @@ def test_sums_over_wide_layers_are_refused_before_they_grow():
         read_claim(claim, resolver)
 
 
+def test_two_digit_units_inside_a_sum_keep_their_number():
+    resolver = Resolver(symnn.network("12-3-1"))
+    claim = read_claim(r"\delta^{[1]}_1 = \sum_k w^{[1]}_{1k} x_k x_{10}", resolver)
+    expected = sum(S(f"w1_1_{k}") * S(f"x{k}") for k in range(1, 13)) * S("x10")
+    assert sp.expand(claim.sides[0] - expected) == 0
+
+
 def test_nested_unit_sums(net2331):
     claim = read_claim(r"\delta^{[1]}_1 = \sum_j \sum_k w^{[2]}_{j1} w^{[3]}_{kj} \delta^{[3]}_k", net2331)
     expected = sum(S(f"w2_{j}_1") * S(f"w3_1_{j}") * S("delta3_1") for j in (1, 2, 3))

@@ -260,7 +260,8 @@ class _Builder:
         for position, part in enumerate(parts):
             if part in self._ranges:
                 self._ranges[part].add(self._units_allowed(written, parts, position))
-        return self.resolver.symbol(written.base, written.layer, self._bind(parts) if self._bound else written.sub,
+        bound = any(part in self._bound for part in parts)  # else the subscript as written: _{10} is unit ten
+        return self.resolver.symbol(written.base, written.layer, self._bind(parts) if bound else written.sub,
                                     written.hat, written.text)
 
     def _bind(self, parts: list[str]) -> str:
