@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -89,14 +90,13 @@ class FormulaReader:
             depth -= ch in ")]}"
             if depth > MAX_DEPTH:
                 raise ParseError(f"the formula nests brackets deeper than {MAX_DEPTH} levels")
-        # People write z^2 for a power. Python's ^ is xor with a lower precedence than /, so it is
-        # rewritten before parsing (string literals are refused anyway, so no text is misread).
         typed = text.strip()
+        rewritten, columns = as_python(typed)
         try:
-            return ast.parse(typed.replace("^", "**"), mode="eval")
+            return ast.parse(rewritten, mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             offset = getattr(exc, "offset", None)
-            where = f" at column {_typed_column(typed, offset)}" if offset else ""
+            where = f" at column {columns[min(offset, len(columns)) - 1]}" if offset else ""
             raise ParseError(f"cannot read {_short(typed)!r}{where}: not a formula") from None
 
     def _build(self, node: ast.AST, depth: int) -> sp.Expr:
@@ -221,15 +221,26 @@ def formula_names(text: str) -> set[str]:
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
 
 
-def _typed_column(typed: str, offset: int) -> int:
-    """The column in the text as typed of a parser column in its ^ -> ** rewrite (each ^ is one
-    character longer there), so the message points at what the person wrote."""
-    rewritten = 0
-    for column, ch in enumerate(typed, start=1):
-        rewritten += 2 if ch == "^" else 1
-        if rewritten >= offset:
-            return column
-    return len(typed) + 1
+# A number written against a name or a bracket (4x, 2(x + 1), 0.5sin(x)) multiplies it, as on paper;
+# not a number inside a name (x1y) or an exponent (1e-3).
+_IMPLICIT_PRODUCT = re.compile(r"(?<![A-Za-z_0-9.])\d+(?:\.\d*)?(?![eE][+-]?\d)(?=\s*[A-Za-z_(])")
+
+
+def as_python(typed: str) -> tuple[str, list[int]]:
+    """The formula as Python reads it, and for each of its characters the column typed.
+
+    People write z^2 for a power: Python's ^ is xor with a lower precedence than /, so it becomes **
+    (string literals are refused anyway, so no text is misread); 4x becomes 4*x. The columns let a
+    syntax error point at what the person wrote."""
+    products = {m.end() for m in _IMPLICIT_PRODUCT.finditer(typed)}
+    pieces, columns = [], []
+    for index, ch in enumerate(typed):
+        if index in products:
+            pieces.append("*")
+            columns.append(index + 1)
+        pieces.append("**" if ch == "^" else ch)
+        columns += [index + 1] * (2 if ch == "^" else 1)
+    return "".join(pieces), columns + [len(typed) + 1]
 
 
 def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:

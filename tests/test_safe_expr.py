@@ -66,3 +66,13 @@ def test_a_syntax_error_quotes_the_formula_as_typed(typed, column):
     with pytest.raises(ParseError) as caught:
         read_formula(typed, {"x": sp.Symbol("x"), "y": sp.Symbol("y")})
     assert str(caught.value) == f"cannot read {typed!r} at column {column}: not a formula"
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("4x^3", "4*x**3"), ("2(x + 1)", "2*(x + 1)"), ("0.5sin(x)", "0.5*sin(x)"), ("1e-3x", "1e-3*x"),
+    ("3 y", "3*y"), ("x2", "x2"), ("2e^x", "2*e**x"),
+])
+def test_a_number_against_a_name_multiplies_it(typed, expected):
+    """As on paper: 4x is 4*x; a digit inside a name (x2) or an exponent (1e-3) is left alone."""
+    names = {"x": sp.Symbol("x"), "y": sp.Symbol("y"), "x2": sp.Symbol("x2")}
+    assert read_formula(typed, names) == read_formula(expected, names)

@@ -24,7 +24,7 @@ MAX_CLAIMS = 20_000
 
 @dataclass
 class CheckReport:
-    spec: NetworkSpec
+    spec: NetworkSpec  # or a FunctionSpec, for claims about a function's derivatives
     verdicts: list = field(default_factory=list)  # compare.Verdict, one per claim
     code: object | None = None  # code.CodeReport
 
@@ -104,17 +104,28 @@ def _restore(line: str, matrices: list[str]) -> str:
     return line
 
 
-def check(spec="2-2-1", claims=(), *, file=None, code=None, time_limit: float = 5.0, workers: int | None = None,
-          **options) -> CheckReport:
-    """Grade claims (text), the claims in a file, and/or a person's backward_propagation (`code`)."""
-    from ..api import network
-    from .compare import Checker
+def check(spec="2-2-1", claims=(), *, file=None, code=None, function=None, vars=None, time_limit: float = 5.0,
+          workers: int | None = None, **options) -> CheckReport:
+    """Grade claims (text), the claims in a file, and/or a person's backward_propagation (`code`)
+    about a network; with `function` (a formula such as "x^4 + y^2"), claims about its derivatives."""
+    from ..api import function as function_spec, network
     from .sandbox import grade_isolated
 
-    spec = network(spec, **options)
     texts = [claims] if isinstance(claims, (str, bytes)) else list(claims)
     if file is not None:
         texts += claims_from_file(file)
+    if function is not None:
+        from .function_claims import FunctionChecker
+
+        if code is not None:
+            raise SymnnError("--code grades a network's backward_propagation; it does not go with --function")
+        if not texts:
+            raise SymnnError("nothing to check: give claims about the function, like 'df/dx = 2*x'")
+        checker = FunctionChecker(function_spec(function, vars))
+        return CheckReport(checker.spec, grade_isolated(checker, texts, time_limit, workers))
+    from .compare import Checker
+
+    spec = network(spec, **options)
     if not texts and code is None:
         raise SymnnError("nothing to check: give claims, a claims file or a code file")
     checker = Checker(spec)

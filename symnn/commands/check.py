@@ -1,11 +1,13 @@
-"""symnn check SPEC CLAIM... | --file F | --code FILE [--json]: is a hand-derived formula right?"""
+"""symnn check SPEC CLAIM... | --file F | --code FILE [--json]: is a hand-derived formula right?
+symnn check --function EXPR CLAIM...: the same for a function's derivatives (df/dx, f_xy, grad f, H)."""
 from __future__ import annotations
 
 import json
 import sys
 
 from .. import check as checker
-from .common import add_spec_arguments, spec_options
+from ..errors import SymnnError
+from .common import add_spec_options, spec_options
 
 HELP = """Grade hand-derived backprop formulas against symnn's derivation: correct, wrong (with a
 counter-example, the correct formula and the known mistake it matches) or undecided. Claims are
@@ -13,12 +15,18 @@ course LaTeX (\\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...) or NumPy style 
 they are parsed, never evaluated as code. --code FILE is different: it RUNS the person's
 backward_propagation(parameters, cache, X, Y) in a separate Python process with time and memory
 limits (the one place symnn runs someone's code; the limits are not a security sandbox).
+With --function EXPR the claims are about that function instead: df/dx = ..., f_xy = ...,
+d2f/dx2 = ..., f'(x) = ..., grad f = [..., ...], H = [[..., ...], [..., ...]] (or LaTeX).
 Exit codes: 0 every claim holds, 1 any is wrong or undecided, 2 unusable input."""
 
 
 def register(subcommands) -> None:
     parser = subcommands.add_parser("check", help="is a hand-derived formula right? what is wrong?", description=HELP)
-    add_spec_arguments(parser)
+    parser.add_argument("spec", nargs="?", help="sizes like 2-3-1 (inputs, then each layer's units) or a TOML spec file")
+    add_spec_options(parser)
+    parser.add_argument("--function", metavar="EXPR", help="check derivatives of this function instead of a network, "
+                        "e.g. --function 'x^4 + y^2' 'f_xy = 0'")
+    parser.add_argument("--vars", help="with --function: the variables in order, e.g. x,y")
     parser.add_argument("claims", nargs="*", metavar="CLAIM", help="a claim, e.g. 'dW1 = 1/m * dZ1 @ X.T' (quote it)")
     parser.add_argument("--file", help="claims, one per line, or a Markdown file whose $$ ... $$ blocks are claims")
     parser.add_argument("--code", metavar="FILE", help="RUN this file's backward_propagation and grade each gradient")
@@ -29,8 +37,15 @@ def register(subcommands) -> None:
 
 
 def run(args) -> int:
-    report = checker.check(args.spec, args.claims, file=args.file, code=args.code, time_limit=args.time_limit,
-                           workers=args.workers, **spec_options(args))
+    if args.function is not None:  # no network spec: the first positional is a claim too
+        claims = ([args.spec] if args.spec is not None else []) + args.claims
+        report = checker.check(claims=claims, file=args.file, code=args.code, function=args.function, vars=args.vars,
+                               time_limit=args.time_limit, workers=args.workers)
+    elif args.spec is None:
+        raise SymnnError("give a network spec such as 2-3-1 (or --function EXPR for a function's derivatives)")
+    else:
+        report = checker.check(args.spec, args.claims, file=args.file, code=args.code, time_limit=args.time_limit,
+                               workers=args.workers, **spec_options(args))
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
