@@ -4,7 +4,8 @@
 - one claim in this process (parse, evaluate at every sample point, prove or diagnose);
 - one claim through a worker process with the hard time limit (what `symnn check` does);
 - `symnn check` as a command (a fresh Python: imports included);
-- a batch of 1,000 distinct claims with 1 worker and with 2 workers (one per core).
+- a batch of 1,000 distinct claims with 1 worker and with 2 workers (one per core);
+- claims about a function's derivatives (`--function`, seed 000's f): setup and one claim.
 
 Claims mix LaTeX and NumPy style, scalar and matrix, right and wrong (a wrong one is also diagnosed).
 Run: python benchmarks/check_speed.py [--claims N]
@@ -24,7 +25,16 @@ sys.path.insert(0, str(REPO))
 
 import symnn  # noqa: E402
 from symnn.check.compare import Checker  # noqa: E402
+from symnn.check.function_claims import FunctionChecker  # noqa: E402
 from symnn.check.sandbox import grade_isolated  # noqa: E402
+from symnn.funcspec import parse_function  # noqa: E402
+
+SEED_FUNCTION = "x^4 + 0.8*y^4 + 4*x^2 + 2*y^2 - x*y - 0.2*x^2*y"
+FUNCTION_CLAIMS = [  # seed 000's Hessian exercise, right and wrong
+    "f_xx = 12x^2 + 8 - 0.4y", "f_xy = 1 + 0.4x", "f_yy = 9.6y^2", "df/dx = 4x^3 - 0.4x*y + 8x - y",
+    "H = [[12x^2 + 8 - 0.4y, -1 - 0.4x], [-1 - 0.4x, 9.6y^2 + 4]]",
+    r"\frac{\partial^2 f}{\partial x \partial y} = -1 - \frac{2}{5} x",
+]
 
 SPEC = ("2-3-3-1", {"act": "sigmoid", "loss": "bce"})
 TEMPLATES = [
@@ -119,6 +129,17 @@ def main():
         for v in results:
             counts[v.verdict] = counts.get(v.verdict, 0) + 1
         row(f"batch of {len(batch)} claims, {workers} worker(s)", elapsed, f"{counts}")
+
+    started = time.perf_counter()
+    function_checker = FunctionChecker(parse_function(SEED_FUNCTION)).warm()
+    row("function (seed 000's f): setup", time.perf_counter() - started)
+    function_times = []
+    for text in FUNCTION_CLAIMS * 10:
+        started = time.perf_counter()
+        function_checker.grade(text)
+        function_times.append(time.perf_counter() - started)
+    row("function claim in process: median", statistics.median(function_times), f"{len(FUNCTION_CLAIMS)} claims x 10")
+    row("function claim in process: slowest", max(function_times))
     print("\nbar: median verdict < 500 ms; 1,000 claims < 120,000 ms on 2 cores")
 
 
