@@ -15,7 +15,6 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ..derive.functions import FunctionDerivation
 from ..errors import SymnnError
-from .c_kernel import hessian_kernel_source
 from .environment import render
 from .inplace import InPlaceEmitter
 from .numpy_printer import CourseNumPyPrinter
@@ -107,6 +106,8 @@ def function_context(derivation: FunctionDerivation) -> dict:
         if i != j:
             mirrors.append((j, i, i, j))
     imports = sorted(set(scalar.module_imports) | batch_printer.used_modules | {"math", "numpy"})
+    from .c_kernel import hessian_kernel_source  # SymPy's C printer and codegen: imported when a module is made
+
     command = f"symnn hessian {spec.command_line()} --code FILE"
     c_source = hessian_kernel_source(derivation, command)
     assert c_source is None or '"""' not in c_source  # it is embedded in a triple-quoted string
