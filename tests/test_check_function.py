@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
 
 import symnn
 from symnn.check.function_claims import FunctionChecker, Target
 from symnn.cli import main
 from symnn.funcspec import parse_function
+from symnn.safe_expr import read_formula
 
 SEED_F = "x^4 + 0.8*y^4 + 4*x^2 + 2*y^2 - x*y - 0.2*x^2*y"
 
@@ -116,3 +119,27 @@ def test_the_command_line(capsys):
 def test_the_api():
     report = symnn.check(function="x^3 - 3*x + y^2", claims=["H = [[6x, 0], [0, 2]]", "f_x = 3x^2"])
     assert [v.verdict for v in report.verdicts] == ["correct", "wrong"] and report.exit_code == 1
+
+
+_TERMS = ["x", "y", "x^2", "y^2", "x*y", "x^3", "x^2*y", "exp(x)", "sin(y)", "x*cos(y)"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(-5, 5).filter(bool), st.sampled_from(_TERMS)), min_size=1, max_size=4, unique_by=lambda t: t[1]),
+       st.sampled_from([(0,), (1,), (0, 0), (0, 1), (1, 1)]))
+def test_sympys_own_derivative_is_correct_and_its_negation_a_sign_flip(terms, indices):
+    """For random functions: SymPy's diff of the expression, printed as text, is graded correct; the same
+    formula negated is a sign flip (or, where the derivative is 0, not wrong at all)."""
+    text = " + ".join(f"({c})*{t}" for c, t in terms)
+    spec = parse_function(text, "x,y")
+    checker = FunctionChecker(spec)
+    x, y = sp.symbols("x y")
+    variables = {"x": x, "y": y}
+    derivative = sp.diff(read_formula(text, variables), *[(x, y)[i] for i in indices])
+    lhs = "f_" + "".join("xy"[i] for i in indices)
+    assert checker.grade(f"{lhs} = {sp.sstr(derivative)}").verdict == "correct"
+    negated = checker.grade(f"{lhs} = -({sp.sstr(derivative)})")
+    if derivative == 0:
+        assert negated.verdict == "correct"
+    else:
+        assert negated.verdict == "wrong" and negated.diagnosis == "a sign flip"
