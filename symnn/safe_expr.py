@@ -130,7 +130,9 @@ class FormulaReader:
         if node.id in self.functions:
             raise ParseError(f"{node.id} is a function; write {node.id}(...)")
         allowed = ", ".join(sorted(self.variables)) or "none"
-        raise ParseError(f"unknown name {node.id!r} (variables allowed here: {allowed})")
+        product = _as_product(node.id, self.variables)
+        hint = f"; for a product write {'*'.join(product)}" if product else ""
+        raise ParseError(f"unknown name {node.id!r} (variables allowed here: {allowed}{hint})")
 
     def _build_UnaryOp(self, node: ast.UnaryOp, depth):
         operand = self._build(node.operand, depth)
@@ -241,6 +243,19 @@ def as_python(typed: str) -> tuple[str, list[int]]:
         pieces.append("**" if ch == "^" else ch)
         columns += [index + 1] * (2 if ch == "^" else 1)
     return "".join(pieces), columns + [len(typed) + 1]
+
+
+def _as_product(name: str, variables) -> list[str] | None:
+    """xy -> [x, y] when the name is variables written side by side (longest first), else None."""
+    parts, rest = [], name
+    known = sorted(variables, key=len, reverse=True)
+    while rest:
+        part = next((v for v in known if rest.startswith(v)), None)
+        if part is None:
+            return None
+        parts.append(part)
+        rest = rest[len(part):]
+    return parts if len(parts) > 1 else None
 
 
 def read_formula(text: str, variables: Mapping[str, sp.Basic], **options) -> sp.Expr:

@@ -143,3 +143,12 @@ def test_sympys_own_derivative_is_correct_and_its_negation_a_sign_flip(terms, in
         assert negated.verdict == "correct"
     else:
         assert negated.verdict == "wrong" and negated.diagnosis == "a sign flip"
+
+
+def test_numbered_variables_in_latex():
+    """x1 in a LaTeX claim is the variable x1 (x_1), never x times 1."""
+    checker = FunctionChecker(parse_function("x1^2*x2 + x10"))
+    assert checker.grade(r"f_{x1} = 2 \cdot x1 \cdot x2").verdict == "correct"
+    assert checker.grade(r"f_{x1 x2} = 2 x_{1}").verdict == "correct"
+    assert checker.grade(r"\frac{\partial f}{\partial x10} = \frac{x10}{x10}").verdict == "correct"
+    assert checker.grade(r"f_{x2} = x1^{2}").verdict == "correct"

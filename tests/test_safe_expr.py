@@ -76,3 +76,8 @@ def test_a_number_against_a_name_multiplies_it(typed, expected):
     """As on paper: 4x is 4*x; a digit inside a name (x2) or an exponent (1e-3) is left alone."""
     names = {"x": sp.Symbol("x"), "y": sp.Symbol("y"), "x2": sp.Symbol("x2")}
     assert read_formula(typed, names) == read_formula(expected, names)
+
+
+def test_names_written_side_by_side_get_a_hint():
+    with pytest.raises(ParseError, match=r"unknown name 'xy' .*; for a product write x\*y"):
+        read_formula("2xy", {"x": sp.Symbol("x"), "y": sp.Symbol("y")})

@@ -128,7 +128,7 @@ class FunctionClaims:
         if len(rhs) > MAX_LENGTH:
             raise ParseError(f"the claim is {len(rhs)} characters long; the limit is {MAX_LENGTH}")
         if "\\" in rhs or "{" in rhs:
-            parts = parse_latex_chain(rhs, _VariableResolver(self.symbols))
+            parts = parse_latex_chain(self._numbered_as_subscripts(rhs), _VariableResolver(self.symbols))
             if len(parts) != 1 or parts[0][0] != "expr":
                 raise ParseError("write one formula on the right-hand side")
             value = parts[0][1]
@@ -142,6 +142,14 @@ class FunctionClaims:
             raise ParseError(f"cannot read {rhs.strip()[:40]!r}: not a formula (write products with *, a vector as "
                              "[a, b] and a matrix as [[a, b], [c, d]])") from None
         return self._listed(tree, text)
+
+    def _numbered_as_subscripts(self, latex: str) -> str:
+        """x1 -> x_{1} for the function's numbered variables: in LaTeX, x1 would be x times 1."""
+        for name in self.names:
+            numbered = re.fullmatch(r"([A-Za-z])(\d+)", name)
+            if numbered:
+                latex = re.sub(rf"(?<![A-Za-z\\_]){name}(?!\d)", rf"{numbered.group(1)}_{{{numbered.group(2)}}}", latex)
+        return latex
 
     def _listed(self, node, text: str):
         if isinstance(node, (ast.List, ast.Tuple)):
