@@ -102,3 +102,9 @@ def test_a_latex_line_break_with_a_space_after_it_is_a_row_break(net2331):
 def test_a_number_cannot_equal_a_matrix_in_the_forward_pass():
     ((got, message, _),) = _verdicts(r"z^{[3]} = W^{[3]}")
     assert got == "wrong" and message == "shape mismatch: z^[3]_1 is one number, the right-hand side is a matrix"
+
+
+def test_a_nul_in_a_markdown_block_is_refused_by_the_claim_not_by_a_crash():
+    (claim,) = markdown_claims("$$\\frac{\\partial L}{\\partial z^{[3]}} = a^{[3]} - y \x00$$")
+    ((verdict, message, _),) = _verdicts(claim)
+    assert verdict == "unusable" and "NUL" in message

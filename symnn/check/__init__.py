@@ -76,15 +76,10 @@ def claims_from_file(path: str | Path) -> list[str]:
 
 def markdown_claims(text: str) -> list[str]:
     """Each $$ ... $$ block; an aligned block gives one claim per line (lines starting with = continue)."""
-    from .parse_latex import MATRIX_ENVIRONMENT
-
     claims = []
     for block in re.findall(r"\$\$(.*?)\$\$", text, flags=re.S):
         block = re.sub(r"\\(begin|end)\{(aligned|align\*?|split|gathered|equation\*?)\}", " ", block)
-        # a matrix's own \\ and & stay inside it: set the matrices aside while the block is split
-        matrices = MATRIX_ENVIRONMENT.findall(block)
-        block = MATRIX_ENVIRONMENT.sub("\0", block)
-        lines = [_restore(line.replace("&", " "), matrices).strip() for line in re.split(r"\\\\", block)]
+        lines = [line.strip() for line in _rows(block)]
         merged: list[str] = []
         for line in lines:
             if not line:
@@ -97,11 +92,22 @@ def markdown_claims(text: str) -> list[str]:
     return claims
 
 
-def _restore(line: str, matrices: list[str]) -> str:
-    """Put back, in order, the matrices that markdown_claims set aside as NUL placeholders."""
-    while "\0" in line:
-        line = line.replace("\0", matrices.pop(0), 1)
-    return line
+def _rows(block: str) -> list[str]:
+    """An aligned block's lines: split at \\\\ with the alignment & dropped, except inside a matrix,
+    whose own \\\\ and & stay (seed 002 writes bmatrix inside aligned)."""
+    from .parse_latex import MATRIX_ENVIRONMENT
+
+    lines, current = [], ""
+    for index, piece in enumerate(MATRIX_ENVIRONMENT.split(block)):
+        if index % 2:  # a whole matrix environment
+            current += piece
+            continue
+        first, *rest = re.split(r"\\\\", piece.replace("&", " "))
+        current += first
+        for part in rest:
+            lines.append(current)
+            current = part
+    return lines + [current]
 
 
 def check(spec="2-2-1", claims=(), *, file=None, code=None, function=None, vars=None, time_limit: float = 5.0,
