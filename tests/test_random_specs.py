@@ -1,7 +1,7 @@
 """Hypothesis draws small random specs; every gradient must equal SymPy's diff of the expanded loss."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reference_network import ReferenceNetwork, close, evaluate
@@ -37,6 +37,9 @@ def test_random_spec_gradients_equal_diff_of_expanded_loss(case):
     loss = reference.loss_expression()
     point = reference.random_point(case["seed"])
     values = reference.unit_values(point)
+    # at z = 0 exactly, ReLU has no derivative: symnn takes relu'(0) = 0, SymPy's diff of the kink another
+    # convention, and both are right; such a point says nothing about the derivation
+    assume(not any(name.name.startswith("z") and value == 0 for name, value in values.items()))
     gradients = derivation.gradients()
     assert {g.parameter for g in gradients} == set(reference.parameters())
     for gradient in gradients:
