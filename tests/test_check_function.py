@@ -152,3 +152,9 @@ def test_numbered_variables_in_latex():
     assert checker.grade(r"f_{x1 x2} = 2 x_{1}").verdict == "correct"
     assert checker.grade(r"\frac{\partial f}{\partial x10} = \frac{x10}{x10}").verdict == "correct"
     assert checker.grade(r"f_{x2} = x1^{2}").verdict == "correct"
+
+
+@pytest.mark.parametrize("claim, words", [("f_x = y\x00", "NUL byte"), (3, "must be text")])
+def test_claims_that_are_not_clean_text_are_refused(seed_checker, claim, words):
+    verdict = seed_checker.grade(claim)
+    assert verdict.verdict == "unusable" and words in verdict.message

@@ -38,7 +38,8 @@ class Claim:
     forward: object = None  # for a forward-pass claim (z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}): its left-hand side
 
 
-def read_claim(text, resolver: Resolver) -> Claim:
+def claim_text(text) -> str:
+    """A claim as text: bytes decoded as UTF-8; anything else, or a NUL byte, refused."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -48,6 +49,17 @@ def read_claim(text, resolver: Resolver) -> Claim:
         raise ParseError("the claim must be text")
     if "\x00" in text:
         raise ParseError("the claim contains a NUL byte")
+    return text
+
+
+def shown_claim(text) -> str:
+    """A claim as messages quote it: the text, or the repr of the first 60 bytes; at most 300 characters."""
+    shown = text if isinstance(text, str) else repr(bytes(text[:60]) if isinstance(text, (bytes, bytearray)) else text)
+    return shown if len(shown) <= 300 else shown[:297] + "..."
+
+
+def read_claim(text, resolver: Resolver) -> Claim:
+    text = claim_text(text)
     if looks_like_numpy(text):
         return _numpy_claim(text, resolver)
     return _latex_claim(text, resolver)

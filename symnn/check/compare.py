@@ -20,7 +20,7 @@ from ..errors import LimitExceeded, ParseError, SymnnError
 from ..limits import time_limit
 from ..render.printers import to_latex, to_text
 from .algebra import ShapeMismatch, is_matrix, shape_text
-from .claims import Claim, read_claim
+from .claims import Claim, read_claim, shown_claim
 from .diagnose import SIGN, known_mistakes
 from .numeric import evaluate
 from .reference import RIGHT, Backprop, Values, samples
@@ -152,8 +152,7 @@ class Checker:
     # --- grading ---
     def grade(self, text) -> Verdict:
         started = time.perf_counter()
-        shown = text if isinstance(text, str) else repr(text[:60])
-        shown = shown if len(shown) <= 300 else shown[:297] + "..."
+        shown = shown_claim(text)
         try:
             claim = read_claim(text, self.resolver)
         except ShapeMismatch as exc:

@@ -24,6 +24,7 @@ from ..derive.functions import FunctionDerivation, derive_function
 from ..errors import LimitExceeded, ParseError, SymnnError
 from ..limits import time_limit
 from ..safe_expr import as_python, read_formula
+from .claims import claim_text, shown_claim
 from .compare import Verdict, _rounded
 from .numeric import evaluate
 from .parse_latex import MAX_LENGTH, parse_latex_chain
@@ -213,7 +214,7 @@ class FunctionChecker:
     # --- grading ---
     def grade(self, text) -> Verdict:
         started = time.perf_counter()
-        shown = text if isinstance(text, str) else repr(text[:60])
+        shown = shown_claim(text)
         try:
             target, claimed = self._read(text)
             verdict = self._grade_target(shown, target, claimed)
@@ -225,12 +226,8 @@ class FunctionChecker:
         return verdict
 
     def _read(self, text):
-        if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ParseError("the claim is not valid UTF-8 text") from None
-        if not isinstance(text, str) or "=" not in text:
+        text = claim_text(text)
+        if "=" not in text:
             raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like df/dx = 4*x^3")
         lhs, rhs = text.split("=", 1)
         return self.claims.target(lhs), self.claims.value(rhs)
@@ -294,7 +291,7 @@ class FunctionChecker:
             counterexample = {"point": point, "claimed": _rounded(theirs[point]), "correct": _rounded(mine[point]),
                               "inputs": {v: _rounded(self.points[point, k]) for k, v in enumerate(self.names)}}
             return Verdict(message=f"differs from {name} at sample point {point}", verdict="wrong",
-                           counterexample=counterexample, diagnosis=self._diagnose(indices, claimed, theirs, finite),
+                           counterexample=counterexample, diagnosis=self._diagnose(indices, claimed, mine, theirs, finite),
                            correct_formula=correct, **base)
         if np.any(gap > CLOSE * scale + 1e-12):
             return Verdict(message="agrees to about 6 digits but not to rounding error", verdict="undecided", **base)
@@ -315,8 +312,7 @@ class FunctionChecker:
             return False
 
     # --- what went wrong ---
-    def _diagnose(self, indices, claimed, theirs: np.ndarray, finite: np.ndarray) -> str | None:
-        mine = self._at_points(self.right(indices))
+    def _diagnose(self, indices, claimed, mine: np.ndarray, theirs: np.ndarray, finite: np.ndarray) -> str | None:
         use = finite & np.isfinite(theirs)
         if not use.any():
             return None

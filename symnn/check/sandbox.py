@@ -16,6 +16,7 @@ from multiprocessing.connection import wait
 
 from ..errors import LimitExceeded
 from ..limits import time_limit
+from .claims import shown_claim
 from .compare import Checker, Verdict
 
 GRACE = 2.0  # seconds past the soft limit before a worker is killed
@@ -28,18 +29,13 @@ def _graded(checker: Checker, text, seconds: float) -> dict:
         with time_limit(seconds, "checking the claim"):
             verdict = checker.grade(text)
     except LimitExceeded as exc:
-        verdict = Verdict(_shown(text), "undecided", str(exc))
+        verdict = Verdict(shown_claim(text), "undecided", str(exc))
     except MemoryError:
-        verdict = Verdict(_shown(text), "undecided", "the claim needs too much memory")
+        verdict = Verdict(shown_claim(text), "undecided", "the claim needs too much memory")
     except RecursionError:
-        verdict = Verdict(_shown(text), "unusable", "the claim is nested too deeply")
+        verdict = Verdict(shown_claim(text), "unusable", "the claim is nested too deeply")
     verdict.seconds = time.perf_counter() - started
     return verdict.as_dict()
-
-
-def _shown(text) -> str:
-    shown = text if isinstance(text, str) else repr(bytes(text[:60]))
-    return shown if len(shown) <= 300 else shown[:297] + "..."
 
 
 def _worker(checker: Checker, connection, seconds: float) -> None:
@@ -146,7 +142,7 @@ def _replace(worker, context, checker, seconds):
 
 
 def _stopped(text, verdict, message) -> dict:
-    return Verdict(_shown(text), verdict, message).as_dict()
+    return Verdict(shown_claim(text), verdict, message).as_dict()
 
 
 def _verdict(data: dict) -> Verdict:
