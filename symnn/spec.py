@@ -124,7 +124,7 @@ def build_spec(
     depth = len(sizes) - 1
     if act is None:
         names = ["sigmoid"] * depth
-        if loss is not None and loss_from_text(loss).name == "half_se":
+        if loss is not None and loss_from_text(loss).name in ("half_se", "mse"):
             names[-1] = "linear"
         if loss is not None and loss_from_text(loss).name == "cce":
             names[-1] = "softmax"

@@ -16,7 +16,7 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
     """The options of a network spec, without the positional sizes."""
     parser.add_argument("--act", help="activations: one for all layers, hidden,output, or one per layer "
                         "(sigmoid, tanh, relu, leaky_relu(0.01), linear, softmax, or an expression in z)")
-    parser.add_argument("--loss", help="bce (binary log loss), half_se (half squared error), cce (categorical cross-entropy)")
+    parser.add_argument("--loss", help="bce (binary log loss), half_se (half squared error), mse (mean squared error), cce (categorical cross-entropy)")
     parser.add_argument("--layout", choices=["column", "row"], help="column: X is (n_x, m) [default]; row: X is (m, n_x)")
     parser.add_argument("--bias", dest="bias", action="store_true", default=None, help="use biases [default]")
     parser.add_argument("--no-bias", dest="bias", action="store_false", help="no biases")

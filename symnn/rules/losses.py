@@ -33,19 +33,30 @@ class Loss:
 LOSSES = {
     "bce": Loss("bce", "binary log loss", -(y * sp.log(a) + (1 - y) * sp.log(1 - a)), True),
     "half_se": Loss("half_se", "half squared error", (a - y) ** 2 / 2, False),
+    # the mean squared error of the courses and of Keras/PyTorch: (a - y)^2, averaged over the m
+    # examples by the mean reduction; its gradient 2(a - y) is twice half_se's
+    "mse": Loss("mse", "mean squared error", (a - y) ** 2, False),
     "cce": Loss("cce", "categorical cross-entropy", -y * sp.log(a), True, needs_one_hot=True),
 }
 ALIASES = {
     "log": "bce", "logloss": "bce", "log_loss": "bce", "binary_cross_entropy": "bce", "bce": "bce",
-    "half_squared_error": "half_se", "squared_error": "half_se", "se": "half_se", "half_se": "half_se",
-    "mse": "half_se", "cross_entropy": "cce", "ce": "cce", "categorical_cross_entropy": "cce", "cce": "cce",
+    "half_squared_error": "half_se", "half_se": "half_se", "mse": "mse", "mean_squared_error": "mse",
+    "cross_entropy": "cce", "ce": "cce", "categorical_cross_entropy": "cce", "cce": "cce",
 }
+
+
+# names that mean (a - y)^2 to some readers and (a - y)^2 / 2 to others: refused, never guessed
+AMBIGUOUS = ("se", "squared_error", "sse")
+KNOWN = "bce (binary log loss), half_se (half squared error (a - y)^2/2), mse (mean squared error (a - y)^2), cce (categorical cross-entropy)"
 
 
 def loss_from_text(text: str) -> Loss:
     key = text.strip().lower().replace("-", "_")
+    if key in AMBIGUOUS:
+        raise SpecError(f"loss {text!r} is ambiguous: use half_se for (a - y)^2/2 (gradient a - y) "
+                        "or mse for (a - y)^2 (gradient 2(a - y))")
     if key in ALIASES:
         return LOSSES[ALIASES[key]]
     close = difflib.get_close_matches(key, list(ALIASES), n=1)
     hint = f" (did you mean {ALIASES[close[0]]}?)" if close else ""
-    raise SpecError(f"unknown loss {text!r}{hint}; known: bce (binary log loss), half_se (half squared error), cce (categorical cross-entropy)")
+    raise SpecError(f"unknown loss {text!r}{hint}; known: {KNOWN}")
