@@ -33,6 +33,7 @@ class SoleEntry(sp.Function):
     """The one entry of a 1x1 matrix (SymPy would expand X[0, 0] of a product into a Sum)."""
 
     nargs = 1
+    is_real = True  # every matrix in a claim holds real numbers (weights, activations, data)
 
 
 def sole_entry(x):

@@ -23,6 +23,7 @@ from .resolve import Resolver, Target, UnresolvedSymbol
 BATCH_NAMES = re.compile(r"^(X|Y|A\d+|Z\d+|dZ\d+|dA\d+|dW\d+|db\d+)$")
 EXAMPLE_NAMES = re.compile(r"^(x_vector|y_vector|a\d+|z\d+|dz\d+|da\d+)$")
 RATE = sp.Symbol("alpha")
+MAX_CLAIM_LENGTH = 4000  # characters; checked before any other work (each parser has its own, smaller limits too)
 FORWARD_NAMES = re.compile(r"^([az]\d+_\d+|[azAZ]\d+)$")  # z^{[l]}_j, a^{[l]}_j, the vectors z^{[l]}, the batches Z^{[l]}
 
 
@@ -39,14 +40,18 @@ class Claim:
 
 
 def claim_text(text) -> str:
-    """A claim as text: bytes decoded as UTF-8; anything else, or a NUL byte, refused."""
-    if isinstance(text, bytes):
+    """A claim as text: bytes decoded as UTF-8; anything else, a NUL byte, or over MAX_CLAIM_LENGTH refused."""
+    if isinstance(text, (bytes, bytearray)) and len(text) > 4 * MAX_CLAIM_LENGTH:
+        raise ParseError(f"the claim is {len(text)} bytes long; the limit is {MAX_CLAIM_LENGTH} characters")
+    if isinstance(text, (bytes, bytearray)):
         try:
-            text = text.decode("utf-8")
+            text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
             raise ParseError("the claim is not valid UTF-8 text") from None
     if not isinstance(text, str):
         raise ParseError("the claim must be text")
+    if len(text) > MAX_CLAIM_LENGTH:
+        raise ParseError(f"the claim is {len(text)} characters long; the limit is {MAX_CLAIM_LENGTH}")
     if "\x00" in text:
         raise ParseError("the claim contains a NUL byte")
     return text
@@ -123,6 +128,9 @@ def _update_rule(parameter, rest, relations, resolver):
     (new_value,) = rest
     if algebra.is_matrix(parameter):
         raise ParseError("write matrix update rules as the gradient itself (dW1 = ...)")
+    if algebra.is_matrix(new_value):
+        raise algebra.ShapeMismatch("shape mismatch: the parameter is one number, the updated value "
+                                    f"is a {algebra.shape_text(new_value.shape)} matrix")
     if not new_value.has(RATE):
         raise ParseError("an update rule needs the learning rate \\alpha, like w \\to w - \\alpha (...)")
     gradient = sp.expand((parameter - new_value) / RATE)

@@ -94,9 +94,10 @@ _LAYOUT = (r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|(?<!\\)\\[,;!: ]|\\q?quad(?!
            r"\\[bB]ig{1,2}[lr]?(?![a-zA-Z])|\\tag\s*\{[^{}]*\}|\\nonumber|\$")
 _NOISE = re.compile(_LAYOUT + "|&")
 _NOISE_IN_MATRIX = re.compile(_LAYOUT)
-MATRIX_ENVIRONMENT = re.compile(r"(\\begin\s*\{\s*[bpB]?matrix\s*\}.*?\\end\s*\{\s*[bpB]?matrix\s*\})", re.S)
+_MATRIX_EDGE = re.compile(r"\\(begin|end)\s*\{\s*[bpB]?matrix\s*\}")
 _LAYER_BRACKETS = re.compile(r"\[\s*\d+\s*\]")  # the [2] of ^{[2]}
-_QUAD_ROW = re.compile(r"\[([^\[\]]*\\q?quad(?![a-zA-Z])[^\[\]]*)\]")
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")  # innermost [...]; linear, unlike a pattern with \quad in the middle
+_QUAD = re.compile(r"\\q?quad(?![a-zA-Z])")
 
 
 @lru_cache(maxsize=1)
@@ -149,9 +150,23 @@ class Written:
 
 
 def clean(text: str) -> str:
-    pieces = MATRIX_ENVIRONMENT.split(_quad_rows_as_matrices(text))
+    pieces = split_matrices(_quad_rows_as_matrices(text))
     text = "".join((_NOISE_IN_MATRIX if index % 2 else _NOISE).sub(" ", piece) for index, piece in enumerate(pieces))
     return text.strip().rstrip(",.;").strip()
+
+
+def split_matrices(text: str) -> list[str]:
+    """The text around and the text of each matrix environment (\\begin{bmatrix} ... \\end{bmatrix}, pmatrix,
+    Bmatrix, matrix), alternating: odd items are whole environments. One pass over the edges found, so
+    the time is linear in the text (a lazy `begin.*?end` pattern is quadratic when ends are missing)."""
+    pieces, last, opened = [], 0, None
+    for edge in _MATRIX_EDGE.finditer(text):
+        if opened is None:
+            opened = edge.start() if edge.group(1) == "begin" else None
+        elif edge.group(1) == "end":
+            pieces += [text[last:opened], text[opened:edge.end()]]
+            last, opened = edge.end(), None
+    return pieces + [text[last:]]
 
 
 def _quad_rows_as_matrices(text: str) -> str:
@@ -159,8 +174,10 @@ def _quad_rows_as_matrices(text: str) -> str:
     whose items \\quad separates becomes a one-row bmatrix (layer brackets [3] are masked while looking)."""
     masked = _LAYER_BRACKETS.sub(lambda m: "\0" * len(m.group()), text)
     pieces, last = [], 0
-    for match in _QUAD_ROW.finditer(masked):
-        cells = re.split(r"\\q?quad(?![a-zA-Z])", text[match.start(1):match.end(1)])
+    for match in _BRACKETED.finditer(masked):
+        if not _QUAD.search(match.group(1)):
+            continue
+        cells = _QUAD.split(text[match.start(1):match.end(1)])
         pieces += [text[last:match.start()], r"\begin{bmatrix}", " & ".join(c.strip() for c in cells), r"\end{bmatrix}"]
         last = match.end()
     return "".join(pieces) + text[last:]

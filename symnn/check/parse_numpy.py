@@ -91,7 +91,10 @@ class NumpyClaimReader(FormulaReader):
         if at_zero is None:
             raise ParseError("use >, >=, < or <= to compare with 0")
         flip = isinstance(node.ops[0], (ast.Lt, ast.LtE))
-        return algebra.apply(lambda t: sp.Heaviside(-t if flip else t, at_zero), left)
+        try:  # SymPy refuses the step of a number it knows is not real (np.log(-1) > 0)
+            return algebra.apply(lambda t: sp.Heaviside(-t if flip else t, at_zero), left)
+        except ValueError:
+            raise ParseError(f"cannot compare {left} with 0: it is not a real number") from None
 
     def _build_Call(self, node: ast.Call, depth):
         func = node.func

@@ -34,8 +34,17 @@ def _graded(checker: Checker, text, seconds: float) -> dict:
         verdict = Verdict(shown_claim(text), "undecided", "the claim needs too much memory")
     except RecursionError:
         verdict = Verdict(shown_claim(text), "unusable", "the claim is nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - the worker boundary: a grader bug must not kill the worker
+        verdict = Verdict(shown_claim(text), "unusable", internal_error(exc))
     verdict.seconds = time.perf_counter() - started
     return verdict.as_dict()
+
+
+def internal_error(exc: BaseException) -> str:
+    """One line for an exception no grader expected: what it was, and that it is symnn's fault.
+    The fuzzers in tests/fuzz/ call the graders directly, so such a bug still fails a test there."""
+    first = (str(exc).splitlines() or [""])[0][:160]
+    return f"symnn could not grade this claim (an internal error, {type(exc).__name__}: {first}); please report it"
 
 
 def _worker(checker: Checker, connection, seconds: float) -> None:

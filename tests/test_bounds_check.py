@@ -1,0 +1,83 @@
+"""Issue 10: the checker's work is bounded before it starts, and no claim crashes a grader.
+
+Each case is a reproduction from the issue: a Markdown claims file with 60,000 \\begin{bmatrix} (a
+lazy regex made splitting it quadratic: 900 KB took over a minute), claims that raised inside the
+worker (reported "undecided: the checker process stopped unexpectedly")."""
+import pytest
+
+import symnn
+from symnn.check import claims_from_file, markdown_claims
+from symnn.check.claims import MAX_CLAIM_LENGTH
+from symnn.check.compare import Checker
+from symnn.check.parse_latex import split_matrices
+from symnn.check.sandbox import grade_isolated
+from symnn.limits import time_limit
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker(symnn.network("2-3-1"))
+
+
+@pytest.mark.parametrize("unit", [r"\begin{bmatrix}", r"\end{bmatrix}", "x\\\\\n", "[\\quad ", "$$"])
+def test_a_huge_markdown_file_is_split_within_a_bound(tmp_path, unit):
+    # 900 KB of one repeated piece; the split must stay linear (the bound is 20x what it needs here)
+    path = tmp_path / "claims.md"
+    path.write_text("$$\n" + unit * (900_000 // len(unit)) + "\n$$\n$$ dW1 = dZ1 @ X.T $$\n")
+    with time_limit(20, "splitting the claims file"):
+        claims = claims_from_file(path)
+    assert claims[-1] == "dW1 = dZ1 @ X.T" or unit == "$$"
+
+
+def test_split_matrices_keeps_the_environments_whole():
+    text = r"a \begin{bmatrix} 1 & 2 \\ 3 \end{bmatrix} b \begin{pmatrix} x \end{pmatrix} \begin{bmatrix} open"
+    assert split_matrices(text) == ["a ", r"\begin{bmatrix} 1 & 2 \\ 3 \end{bmatrix}", " b ",
+                                     r"\begin{pmatrix} x \end{pmatrix}", r" \begin{bmatrix} open"]
+    # an \end before any \begin, and a second \begin inside an open one, are plain text (as LaTeX nests no matrices here)
+    assert split_matrices(r"\end{bmatrix} \begin{bmatrix} \begin{bmatrix} 1 \end{bmatrix}") == [
+        r"\end{bmatrix} ", r"\begin{bmatrix} \begin{bmatrix} 1 \end{bmatrix}", ""]
+
+
+def test_aligned_block_lines_are_claims_and_continuations_join():
+    text = "$$\\begin{aligned} dW1 &= dZ1 @ X.T \\\\ &= 1/m * dZ1 @ X.T \\\\ db1 &= x \\\\ + y \\end{aligned}$$"
+    assert markdown_claims(text) == ["dW1  = dZ1 @ X.T = 1/m * dZ1 @ X.T", "db1  = x + y"]
+
+
+@pytest.mark.parametrize("claim", ["dW1 = " + "X + " * 2000 + "X", "\\frac{\\partial L}{\\partial w^{[1]}_{11}} = " + "x_1 " * 1500,
+                                   b"dW1 = " + b"X" * 20000])
+def test_a_claim_over_the_length_limit_is_refused_before_parsing(checker, claim):
+    verdict = checker.grade(claim)
+    assert verdict.verdict == "unusable"
+    assert f"the limit is {MAX_CLAIM_LENGTH}" in verdict.message and "\n" not in verdict.message
+
+
+def test_update_rule_with_a_matrix_is_a_shape_mismatch(checker):
+    # the issue's reproduction: SymPy raised "Mix of Matrix and Scalar symbols" in the worker
+    verdict = checker.grade(r"w_{32}^{[1]} \to w_{32}^{[1]} - \alpha (X)")
+    assert verdict.verdict == "wrong" and verdict.message.startswith("shape mismatch")
+
+
+def test_step_of_a_sum_is_graded(checker):
+    # the issue's reproduction: Heaviside(SoleEntry(...)) raised "defined only for Real Values"; the claim is a 0/1 constant
+    verdict = checker.grade("dW2 = (np.sum(W2) > 0)")
+    assert verdict.verdict == "wrong"
+
+
+@pytest.mark.parametrize("claim", ["dW2 = (np.log(-1) > 0)", "dW2 = (sqrt(-1) > 0)"])
+def test_comparing_a_complex_number_is_unusable(checker, claim):
+    verdict = checker.grade(claim)
+    assert verdict.verdict == "unusable" and "not a real number" in verdict.message
+
+
+def test_an_unexpected_grader_error_becomes_one_unusable_line(checker, monkeypatch):
+    """The worker boundary: an exception nobody expected is symnn's bug, reported in one line as unusable
+    (the fuzzers call the graders directly, so such bugs still fail a test)."""
+    def broken(text):
+        raise TypeError("Mix of Matrix and Scalar symbols\nsecond line")
+
+    monkeypatch.setattr(checker, "grade", broken)
+    verdicts = grade_isolated(checker, ["dW1 = X", "dW2 = W2"], seconds=5, workers=1)
+    for verdict in verdicts:
+        assert verdict.verdict == "unusable"
+        assert verdict.message.startswith("symnn could not grade this claim (an internal error, TypeError")
+        assert "\n" not in verdict.message and "second line" not in verdict.message
