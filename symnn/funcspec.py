@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .errors import SpecError
+from .render.escape import shell_command
 from .safe_expr import CONSTANTS, FUNCTIONS, MODULE_PREFIXES, formula_names, read_formula
 
 MAX_VARIABLES = 100
@@ -37,9 +38,9 @@ class FunctionSpec:
         return tuple(v.name for v in self.variables)
 
     def command_line(self) -> str:
-        """Arguments that regenerate this function: the expression and --vars."""
-        text = self.text if self.text is not None else sp.sstr(self.expression)
-        return f"'{text}' --vars {','.join(self.names)}"
+        """Arguments that regenerate this function, shell-quoted: SymPy's printing of the expression
+        (never the typed text) and --vars."""
+        return shell_command([sp.sstr(self.expression), "--vars", ",".join(self.names)])
 
     @property
     def slug(self) -> str:
@@ -66,7 +67,7 @@ def check_variable_names(names: list[str]) -> None:
         raise SpecError(f"the function has {len(names)} variables; the limit is {MAX_VARIABLES}")
     seen = set()
     for name in names:
-        if not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) or keyword.iskeyword(name):  # ASCII: no look-alikes
             raise SpecError(f"{name!r} cannot be a variable name; use letters and digits, like x, y or x1")
         if name in FUNCTIONS or name in MODULE_PREFIXES or name in RESERVED:
             raise SpecError(f"{name!r} is a reserved name and cannot be a variable")

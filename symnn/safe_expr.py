@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -82,6 +83,7 @@ class FormulaReader:
             raise ParseError("the formula must be text")
         if len(text) > self.max_length:
             raise ParseError(f"the formula is {len(text)} characters long; the limit is {self.max_length}")
+        refuse_unsafe_text(text)
         if not text.strip():
             raise ParseError("the formula is empty")
         depth = 0
@@ -171,6 +173,34 @@ class FormulaReader:
             raise ParseError(f"{name}() takes {' or '.join(map(str, arities))} argument(s), got {len(node.args)}")
         args = [self._build(arg, depth) for arg in node.args]
         return builder(*args)
+
+
+# Unicode categories no formula needs, each of which has been used to hide text from a reader:
+# controls (NUL, newline, CR, ESC, DEL, C1), format characters (bidi overrides, zero-width joiners),
+# surrogates, private use, unassigned, line and paragraph separators.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+ALLOWED_CONTROLS = {"\t"}  # a tab is whitespace to the parser, as a space is
+
+
+def unsafe_character(text: str) -> tuple[int, str] | None:
+    """(column, description) of the first character typed text may not hold, or None.
+
+    Refused: `#` (Python's parser would silently drop everything after it, so what was checked would
+    not be what was typed) and every control or invisible character except the tab."""
+    for index, ch in enumerate(text):
+        if ch == "#":
+            return index + 1, "a comment character '#'"
+        if ch not in ALLOWED_CONTROLS and unicodedata.category(ch) in _REFUSED_CATEGORIES:
+            return index + 1, f"the control or invisible character U+{ord(ch):04X}"
+    return None
+
+
+def refuse_unsafe_text(text: str, what: str = "the formula", error=ParseError) -> None:
+    """Raise `error` with one line when `text` holds a character `unsafe_character` refuses."""
+    found = unsafe_character(text)
+    if found:
+        column, description = found
+        raise error(f"{what} contains {description} at column {column}; it cannot be used")
 
 
 def safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SpecError
+from .render.escape import shell_command
+from .safe_expr import refuse_unsafe_text
 from .rules.activations import Activation, Softmax, activation_from_text
 from .rules.losses import Loss, loss_from_text
 
@@ -48,12 +50,14 @@ class NetworkSpec:
         return sum(n * (m + self.bias) for m, n in zip(self.sizes, self.sizes[1:]))
 
     def command_line(self) -> str:
-        """The spec written as CLI arguments; parsing it back gives an equal spec."""
-        parts = ["-".join(map(str, self.sizes)), "--act", ",".join(_quote(a.spec_text) for a in self.activations)]
-        parts += ["--loss", self.loss.name, "--layout", self.layout, "--reduction", self.reduction]
+        """The spec written as CLI arguments, each one shell-quoted; parsing it back gives an equal
+        spec. Built from symnn's own names (a custom activation is SymPy's printing of it), never
+        from typed text."""
+        words = ["-".join(map(str, self.sizes)), "--act", ",".join(a.spec_text for a in self.activations)]
+        words += ["--loss", self.loss.name, "--layout", self.layout, "--reduction", self.reduction]
         if not self.bias:
-            parts.append("--no-bias")
-        return " ".join(parts)
+            words.append("--no-bias")
+        return shell_command(words)
 
     @property
     def slug(self) -> str:
@@ -62,10 +66,6 @@ class NetworkSpec:
         extras = ("" if self.layout == "column" else "_row") + ("" if self.bias else "_nobias")
         extras += "" if self.reduction == "mean" else "_sum"
         return f"{'-'.join(map(str, self.sizes))}_{acts}_{self.loss.name}{extras}"
-
-
-def _quote(text: str) -> str:
-    return text if re.fullmatch(r"[\w.()]+", text) else "'" + text.replace("'", "") + "'"
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
@@ -118,6 +118,7 @@ def build_spec(
     bias: bool = True,
     reduction: str = "mean",
 ) -> NetworkSpec:
+    _refuse_unsafe_options(sizes=sizes, act=act, loss=loss, layout=layout, reduction=reduction)
     sizes = parse_sizes(sizes) if isinstance(sizes, str) else tuple(sizes)
     if len(sizes) < 2:
         raise SpecError("a network needs an input size and at least one layer, like 2-1")
@@ -140,6 +141,18 @@ def build_spec(
     spec = NetworkSpec(sizes, activations, loss_rule, layout, bool(bias), reduction)
     validate(spec)
     return spec
+
+
+def _refuse_unsafe_options(**options) -> None:
+    """Every text option is refused, with one line, when it holds a comment character or a control
+    character, rather than stripped of it (`sigmoid\n` is not quietly read as sigmoid)."""
+    for key, value in options.items():
+        for item in value if isinstance(value, (list, tuple)) and key == "act" else [value]:
+            if item is None or (key == "sizes" and not isinstance(item, str)):
+                continue
+            if not isinstance(item, str):
+                raise SpecError(f"{'activations' if key == 'act' else key} must be text, got {type(item).__name__}")
+            refuse_unsafe_text(item, f"the {'activation' if key == 'act' else key} {item!r}", SpecError)
 
 
 def _default_loss(output: Activation | Softmax) -> Loss:

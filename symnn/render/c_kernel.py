@@ -5,7 +5,8 @@ NumPy's in-place ufuncs cost one pass over the batch per operation (8 to 11 for 
 Hessian); the compiled loop reads each point once and writes its matrix once. SymPy does the maths:
 `cse` over the upper triangle's non-zero entries, small integer powers expanded into products
 (`create_expand_pow_optimization`), and its C99 printer. The variables become v0, v1, ... so a
-variable named like a C keyword or macro cannot break the source. `symnn.native` compiles it.
+variable named like a C keyword or macro cannot break the source, and
+no typed name appears in it. `symnn.native` compiles it.
 """
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ def _c_code(printer: C99CodePrinter, expression: sp.Expr) -> str:
     return printer.doprint(optimize(expression, [EXPAND_POWERS]))
 
 
-def hessian_kernel_source(derivation: FunctionDerivation, command: str) -> str | None:
-    """The kernel's C source, or None when the Hessian uses a function C's math library lacks."""
+def hessian_kernel_source(derivation: FunctionDerivation) -> str | None:
+    """The kernel's C source, or None when the Hessian uses a function C's math library lacks.
+
+    Nothing typed reaches it: the variables are renamed v0, v1, ... and every line is SymPy's C."""
     n = derivation.spec.n
     renamed = {v: sp.Symbol(f"v{i}", real=True) for i, v in enumerate(derivation.variables)}
     hessian = derivation.hessian.xreplace(renamed)
@@ -40,10 +43,7 @@ def hessian_kernel_source(derivation: FunctionDerivation, command: str) -> str |
     nonzero = len(upper) + sum(1 for i, j in upper if i != j)
     return render(
         "c/hessian_batch.c.jinja",
-        variables=list(derivation.spec.names),
         c_variables=[renamed[v].name for v in derivation.variables],
-        expression=sp.sstr(derivation.expression).replace("*/", "* /"),  # never close the comment early
-        command=command,
         n=n,
         nonzero=nonzero,
         zeroed=nonzero < n * n,

@@ -22,6 +22,7 @@ from ..notation import _plain
 from ..rules.activations import Softmax
 from ..spec import NetworkSpec
 from .environment import render
+from .escape import shell_word
 from .fusedstep import FusedStepWriter, Line
 from .matrixtext import matrix_text
 from .numpy_printer import CourseNumPyPrinter
@@ -109,7 +110,7 @@ class ModuleWriter:
         spec = self.spec
         step = FusedStepWriter(self).write()
         backward_parameters, backward_cache = self.backward_reads()
-        command = f"symnn codegen {spec.command_line()}" + (f" -o {command_out}" if command_out else "")
+        command = f"symnn codegen {spec.command_line()}" + (f" -o {shell_word(command_out)}" if command_out else "")
         output = spec.activations[-1]
         if isinstance(output, Softmax) or spec.loss.needs_one_hot:
             prediction = "argmax"

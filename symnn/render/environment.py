@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .. import __version__
+from .escape import FILTERS as ESCAPES
 from .printers import to_latex, to_sympy_string, to_text
 
 
@@ -35,6 +36,7 @@ def make_environment(names: dict | None = None, autoescape: bool = False, positi
         autoescape=autoescape,
     )
     env.filters.update(FILTERS)
+    env.filters.update(ESCAPES)  # one escaping filter per output language: every typed string goes through one
     env.globals["version"] = __version__
     env.filters.update({
         "tex": lambda expression: to_latex(expression, names),

@@ -109,7 +109,7 @@ def function_context(derivation: FunctionDerivation) -> dict:
     from .c_kernel import hessian_kernel_source  # SymPy's C printer and codegen: imported when a module is made
 
     command = f"symnn hessian {spec.command_line()} --code FILE"
-    c_source = hessian_kernel_source(derivation, command)
+    c_source = hessian_kernel_source(derivation)
     assert c_source is None or '"""' not in c_source  # it is embedded in a triple-quoted string
     return {
         "spec": spec,

@@ -15,7 +15,7 @@ from functools import cached_property
 import sympy as sp
 
 from ..errors import LimitExceeded, ParseError, SpecError
-from ..safe_expr import read_formula
+from ..safe_expr import CONSTANTS, read_formula
 from .output_form import express_through_output, tidy
 
 z = sp.Symbol("z", real=True)  # real: |z| differentiates to sign(z), not re/im parts
@@ -154,8 +154,8 @@ def custom_activation(text: str) -> Activation:
     free = {}
 
     class AnyName(dict):  # collect unknown names so the message can name them all
-        def __contains__(self, key):
-            return True
+        def __contains__(self, key):  # every name but the constants (pi, e), as SymPy prints them back
+            return key not in CONSTANTS
 
         def __getitem__(self, key):
             return free.setdefault(key, sp.Symbol(key))
@@ -174,4 +174,12 @@ def custom_activation(text: str) -> Activation:
         sp.diff(expression, z)
     except (LimitExceeded, ValueError, TypeError) as exc:
         raise SpecError(f"activation {text!r} cannot be differentiated: {exc}") from None
-    return Activation(text.strip(), r"g", expression, custom=True)
+    return Activation(canonical_text(expression), r"g", expression, custom=True)
+
+
+def canonical_text(expression: sp.Expr) -> str:
+    """A custom activation's name: SymPy's own printing of the parsed expression, never the typed
+    text (which reaches docstrings, sheets and command lines). It reads back to the same expression;
+    a bare `z` is written `(z)` so that it is not taken for the name of a built-in."""
+    text = sp.sstr(expression)
+    return f"({text})" if text.isidentifier() else text
