@@ -11,6 +11,7 @@ from .derive.matrix import derive_matrix as matrix_derivation
 from .derive.perweight import NetworkDerivation, derive_network
 from .errors import SpecError
 from .funcspec import FunctionSpec, parse_function
+from .limits import MAX_DESCENT_ITERATIONS, MAX_NEWTON_ITERATIONS, checked_count, checked_number
 from .render.codegen import module_source
 from .render.environment import render
 from .render.function_code import function_module_source, load_function_module
@@ -171,8 +172,9 @@ def newton_runs(derivation: FunctionDerivation, x0, root: bool = False, any_crit
                 max_iter: int = newton_module.NEWTON_ITERATIONS,
                 gd_max_iter: int = newton_module.DESCENT_ITERATIONS) -> list[newton_module.Run]:
     """Newton's method from x0, then gradient descent from x0 when a learning rate is given."""
-    if tol <= 0 or max_iter < 0 or gd_max_iter < 0:
-        raise SpecError("the tolerance must be positive and the iteration limits at least 0")
+    tol = checked_number(tol, "the tolerance", maximum=1e6)
+    max_iter = checked_count(max_iter, "Newton's iteration limit", MAX_NEWTON_ITERATIONS, minimum=0)
+    gd_max_iter = checked_count(gd_max_iter, "gradient descent's iteration limit", MAX_DESCENT_ITERATIONS, minimum=0)
     start = parse_start(x0, derivation.spec.n)
     module = load_function_module(derivation)
     if root:
@@ -212,6 +214,8 @@ def network_hessian(spec: str | NetworkSpec = "2-2-1", code: str | Path | None =
     from .derive.network_hessian import network_hessian as derive_hessian
     from .render.hessian_code import hessian_module_source, load_hessian_module
 
+    if train:
+        learning_rate = checked_number(learning_rate, "the learning rate", maximum=1e6)
     hessian = derive_hessian(derive(spec, **options))
     files = [write_atomic(code, hessian_module_source(hessian), force=force)] if code else []
     runs, data = [], None

@@ -15,3 +15,7 @@ class ParseError(SymnnError, ValueError):
 
 class LimitExceeded(SymnnError):
     """Work that ran past its time or size limit."""
+
+
+class OptionError(SymnnError, ValueError):
+    """An option outside what symnn allows: a time limit that is NaN, infinite or too long, too many workers."""

@@ -1,4 +1,5 @@
-"""Time limits for SymPy work that can run for minutes (solve, simplify, huge powers).
+"""Time limits for SymPy work that can run for minutes (solve, simplify, huge powers), and the
+bounds on the options that set how much work a command may do (time limits, workers, iterations).
 
 SymPy is pure Python, so a SIGALRM-based limit interrupts it between bytecodes. Signals only work
 in the main thread; elsewhere the limit is not enforced and callers must use a subprocess.
@@ -6,15 +7,53 @@ in the main thread; elsewhere the limit is not enforced and callers must use a s
 from __future__ import annotations
 
 import contextlib
+import math
+import numbers
 import signal
 import threading
+import time
 
-from .errors import LimitExceeded
+from .errors import LimitExceeded, OptionError
+
+MAX_SECONDS = 600.0  # the most a time limit someone sets may be: --time-limit (per claim), --solve-seconds
+MAX_WORKERS = 64  # check --workers
+MAX_NEWTON_ITERATIONS = 10_000  # newton --max-iter
+MAX_DESCENT_ITERATIONS = 1_000_000  # newton --gd-max-iter (gradient descent is cheap per step)
+
+
+def checked_number(value, what: str, maximum: float, minimum: float = 0.0) -> float:
+    """A number someone typed that sets a limit or a step: finite, above `minimum`, at most `maximum`.
+    NaN, infinities and huge values are refused (NaN compares false with everything, so it would
+    switch the limit off; 1e300 seconds overflows the timer)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise OptionError(f"{what} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or not minimum < value <= maximum:
+        raise OptionError(f"{what} must be a number above {minimum:g} and at most {maximum:g}, got {value:g}")
+    return value
+
+
+def checked_seconds(value, what: str = "the time limit", maximum: float = MAX_SECONDS) -> float:
+    """A time limit in seconds: above 0 and at most `maximum` (600 s unless said otherwise)."""
+    return checked_number(value, f"{what} (seconds)", maximum)
+
+
+def checked_count(value, what: str, maximum: int, minimum: int = 1) -> int:
+    """A whole number someone typed (workers, iterations) between `minimum` and `maximum`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise OptionError(f"{what} must be a whole number, got {value!r}")
+    if not minimum <= value <= maximum:
+        raise OptionError(f"{what} must be between {minimum} and {maximum}, got {value}")
+    return int(value)
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str = "the computation"):
-    """Raise LimitExceeded if the body runs longer than `seconds` (main thread only)."""
+    """Raise LimitExceeded if the body runs longer than `seconds` (main thread only). `seconds` is None
+    (no limit) or a finite number above 0; anything else is a bug in the caller, not a way to switch
+    the limit off."""
+    if seconds is not None and not (isinstance(seconds, numbers.Real) and math.isfinite(seconds) and 0 < seconds <= 1e6):
+        raise ValueError(f"time_limit needs a finite number of seconds above 0 (got {seconds!r})")
     usable = (
         seconds is not None
         and seconds > 0
@@ -25,15 +64,23 @@ def time_limit(seconds: float, what: str = "the computation"):
         yield
         return
 
+    # An enclosing limit keeps counting: the timer is set to whichever ends first, and re-armed on the
+    # way out with what the enclosing limit has left (the inner body's time is not given back to it).
+    started = time.monotonic()
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    armed = min(seconds, outer) if outer > 0 else seconds
+    message = (f"{what} took longer than {seconds:g} s and was stopped" if armed == seconds
+               else f"{what} was stopped when the enclosing time limit ran out")
+
     def on_alarm(signum, frame):
-        raise LimitExceeded(f"{what} took longer than {seconds:g} s and was stopped")
+        raise LimitExceeded(message)
 
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    previous_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, armed)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
-        if previous_timer[0] > 0:  # re-arm an enclosing limit
-            signal.setitimer(signal.ITIMER_REAL, previous_timer[0])
+        if outer > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))

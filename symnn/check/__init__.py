@@ -121,8 +121,11 @@ def check(spec="2-2-1", claims=(), *, file=None, code=None, function=None, vars=
     """Grade claims (text), the claims in a file, and/or a person's backward_propagation (`code`)
     about a network; with `function` (a formula such as "x^4 + y^2"), claims about its derivatives."""
     from ..api import function as function_spec, network
+    from ..limits import MAX_WORKERS, checked_count, checked_seconds
     from .sandbox import grade_isolated
 
+    time_limit = checked_seconds(time_limit, "the time limit per claim")
+    workers = None if workers is None else checked_count(workers, "the number of workers", MAX_WORKERS)
     texts = [claims] if isinstance(claims, (str, bytes)) else list(claims)
     if file is not None:
         texts += claims_from_file(file)

@@ -31,8 +31,8 @@ def register(subcommands) -> None:
     parser.add_argument("--file", help="claims, one per line, or a Markdown file whose $$ ... $$ blocks are claims")
     parser.add_argument("--code", metavar="FILE", help="RUN this file's backward_propagation and grade each gradient")
     parser.add_argument("--json", action="store_true", help="machine-readable output for autograders")
-    parser.add_argument("--time-limit", type=float, default=5.0, metavar="S", help="seconds per claim [5]")
-    parser.add_argument("--workers", type=int, metavar="N", help="worker processes [one per core]")
+    parser.add_argument("--time-limit", type=float, default=5.0, metavar="S", help="seconds per claim, above 0 and at most 600 [5]")
+    parser.add_argument("--workers", type=int, metavar="N", help="worker processes, 1 to 64 [one per core]")
     parser.set_defaults(run=run, trailing_positionals="claims")
 
 

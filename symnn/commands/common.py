@@ -32,4 +32,4 @@ def add_function_arguments(parser: argparse.ArgumentParser) -> None:
     """A function to derive: the expression and how its variables are named."""
     parser.add_argument("expression", help="a function, e.g. 'x^4 + 0.8*y^4 - x*y' or 'exp(x) - ln(x)'")
     parser.add_argument("--vars", help="the variables in order, e.g. x,y (default: the names the expression uses)")
-    parser.add_argument("--solve-seconds", type=float, default=5.0, help="time limit for SymPy's exact solve [5]")
+    parser.add_argument("--solve-seconds", type=float, default=5.0, help="time limit for SymPy's exact solve, above 0 and at most 600 [5]")

@@ -18,9 +18,9 @@ def register(subcommands) -> None:
     parser.add_argument("--compare-gd", action="store_true", help="run gradient descent from the same start beside it")
     parser.add_argument("--lr", type=float, default=0.01, help="gradient descent's learning rate [0.01]")
     parser.add_argument("--tol", type=float, default=TOLERANCE, help=f"stop when |grad f| <= TOL [{TOLERANCE:g}]")
-    parser.add_argument("--max-iter", type=int, default=NEWTON_ITERATIONS, help=f"Newton's iteration limit [{NEWTON_ITERATIONS}]")
+    parser.add_argument("--max-iter", type=int, default=NEWTON_ITERATIONS, help=f"Newton's iteration limit, at most 10000 [{NEWTON_ITERATIONS}]")
     parser.add_argument("--gd-max-iter", type=int, default=DESCENT_ITERATIONS,
-                        help=f"gradient descent's iteration limit [{DESCENT_ITERATIONS}]")
+                        help=f"gradient descent's iteration limit, at most 1000000 [{DESCENT_ITERATIONS}]")
     parser.add_argument("--plot", metavar="FILE", help="plot |grad f| against k for every run (.png, .svg or .pdf; needs matplotlib)")
     parser.add_argument("--sheet", metavar="DIR", help="also write the function sheet with these tables into DIR")
     parser.add_argument("--format", default="tex,md", help="with --sheet: tex, md and/or pdf (pdf needs pdflatex) [tex,md]")

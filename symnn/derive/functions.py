@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..errors import LimitExceeded
 from ..funcspec import FunctionSpec
-from ..limits import time_limit
+from ..limits import checked_seconds, time_limit
 
 SOLVE_SECONDS = 5.0
 EIGEN_SECONDS = 2.0
@@ -293,4 +293,4 @@ def _is_real(value: sp.Expr) -> bool:
 
 
 def derive_function(spec: FunctionSpec, solve_seconds: float = SOLVE_SECONDS) -> FunctionDerivation:
-    return FunctionDerivation(spec, solve_seconds)
+    return FunctionDerivation(spec, checked_seconds(solve_seconds, "the time limit for SymPy's solve"))
