@@ -17,5 +17,5 @@ class LimitExceeded(SymnnError):
     """Work that ran past its time or size limit."""
 
 
-class OptionError(SymnnError, ValueError):
+class OptionError(SpecError):
     """An option outside what symnn allows: a time limit that is NaN, infinite or too long, too many workers."""

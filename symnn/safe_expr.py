@@ -172,7 +172,10 @@ class FormulaReader:
         if len(node.args) not in arities:
             raise ParseError(f"{name}() takes {' or '.join(map(str, arities))} argument(s), got {len(node.args)}")
         args = [self._build(arg, depth) for arg in node.args]
-        return builder(*args)
+        try:
+            return builder(*args)
+        except ValueError as exc:  # SymPy refuses some arguments outright: min(2, ln(-10)) compares a complex number
+            raise ParseError(f"{name}() cannot take these arguments: {(str(exc).splitlines() or [''])[0][:120]}") from None
 
 
 # Unicode categories no formula needs, each of which has been used to hide text from a reader:

@@ -6,13 +6,14 @@ finds them all it can), and every point says how it was found.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import sympy as sp
 
-from ..errors import LimitExceeded
+from ..errors import LimitExceeded, SpecError
 from ..funcspec import FunctionSpec
 from ..limits import checked_seconds, time_limit
 
@@ -112,7 +113,7 @@ class FunctionDerivation:
 
     @cached_property
     def gradient(self) -> tuple[sp.Expr, ...]:
-        return tuple(sp.diff(self.expression, v) for v in self.variables)
+        return tuple(closed_form(sp.diff(self.expression, v), self.expression) for v in self.variables)
 
     @cached_property
     def hessian(self) -> sp.ImmutableMatrix:
@@ -123,8 +124,10 @@ class FunctionDerivation:
             for j in range(i, n):
                 # abs, max and min have second derivatives that are Dirac spikes on a set of measure
                 # zero (|x|'' = 2 delta(x)); off that set the Hessian is what is left, so that is what counts
-                second = sp.diff(self.gradient[i], self.variables[j]).replace(sp.DiracDelta, lambda *a: sp.Integer(0))
+                second = without_spikes(sp.diff(self.gradient[i], self.variables[j]))
                 entries[i, j] = entries[j, i] = second
+        for entry in entries.values():
+            closed_form(entry, self.expression)
         return sp.ImmutableMatrix(n, n, lambda i, j: entries[i, j])
 
     # --- critical points ---
@@ -201,8 +204,8 @@ class FunctionDerivation:
     def _numeric(self):
         """Vectorised gradient and Hessian: columns of a (n, S) array of points in, arrays out."""
         args = list(self.variables)
-        grad = sp.lambdify(args, list(self.gradient), "numpy")
-        hess = sp.lambdify(args, self.hessian.tolist(), "numpy")
+        grad = sp.lambdify(args, list(self.gradient), [_NUMPY_ERF, "numpy"])
+        hess = sp.lambdify(args, self.hessian.tolist(), [_NUMPY_ERF, "numpy"])
         return grad, hess
 
     def hessian_numeric(self, point: np.ndarray) -> np.ndarray:
@@ -241,6 +244,26 @@ class FunctionDerivation:
             if not any(_close(candidate, p) for p in points):
                 points.append(candidate)
         return points
+
+
+def without_spikes(expression: sp.Expr) -> sp.Expr:
+    """A second derivative off the measure-zero set where abs, max and min have a kink: Dirac deltas,
+    and derivatives of sign or Heaviside that SymPy leaves unevaluated (it cannot tell the argument is
+    real: d/dy sign(log(y)) for abs(log(y))), are 0 there."""
+    expression = expression.replace(sp.DiracDelta, lambda *a: sp.Integer(0))
+    return expression.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, (sp.sign, sp.Heaviside)),
+                              lambda e: sp.Integer(0))
+
+
+def closed_form(derivative: sp.Expr, function: sp.Expr) -> sp.Expr:
+    """A derivative SymPy wrote out; one it left as an unevaluated Derivative is refused in one line
+    (code printers cannot print it, and it is not a formula a student can use)."""
+    if derivative.has(sp.Derivative):
+        raise SpecError(f"SymPy cannot write the derivatives of {sp.sstr(function)[:80]} in closed form")
+    return derivative
+
+
+_NUMPY_ERF = {"erf": np.vectorize(math.erf, otypes=[float])}  # NumPy has no erf; lambdify would use math.erf on arrays
 
 
 def _grid(n: int) -> np.ndarray:
@@ -293,4 +316,16 @@ def _is_real(value: sp.Expr) -> bool:
 
 
 def derive_function(spec: FunctionSpec, solve_seconds: float = SOLVE_SECONDS) -> FunctionDerivation:
+    real_valued(spec.expression)
     return FunctionDerivation(spec, checked_seconds(solve_seconds, "the time limit for SymPy's solve"))
+
+
+def real_valued(expression: sp.Expr) -> None:
+    """Refuse a function that is complex or undefined as written: its gradient, Hessian and critical
+    points are about real numbers (sqrt(-1)*x, ln(-10)*x hold I; 1/0 and log(0) hold SymPy's zoo)."""
+    for atom, words in ((sp.I, "is complex: it contains the imaginary unit (from sqrt or log of a negative number)"),
+                        (sp.zoo, "is undefined: it contains a division by zero or log(0)"),
+                        (sp.nan, "is undefined: it contains 0/0 or a similar form"),
+                        (sp.oo, "is infinite"), (-sp.oo, "is infinite")):
+        if expression.has(atom):
+            raise SpecError(f"the function {words}; symnn derives real functions of real variables")

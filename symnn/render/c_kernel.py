@@ -21,6 +21,17 @@ from .environment import render
 EXPAND_POWERS = create_expand_pow_optimization(8)  # x**k as x*x*...*x up to k = 8: exact and faster than pow
 
 
+class KernelPrinter(C99CodePrinter):
+    """SymPy's C99 printer, with the step function printed directly: SymPy rewrites it as a Piecewise,
+    which needs `arg < 0` as a SymPy relation and raises TypeError when it cannot tell the argument is
+    real (the Hessian of max(x, x/y) has Heaviside(x/y - x), and x/y may be infinite)."""
+
+    def _print_Heaviside(self, expr):
+        argument = self._print(expr.args[0])
+        at_zero = self._print(sp.Float(expr.args[1] if len(expr.args) > 1 else sp.S.Half))
+        return f"(({argument}) > 0 ? 1.0 : (({argument}) < 0 ? 0.0 : {at_zero}))"
+
+
 def _c_code(printer: C99CodePrinter, expression: sp.Expr) -> str:
     return printer.doprint(optimize(expression, [EXPAND_POWERS]))
 
@@ -34,7 +45,7 @@ def hessian_kernel_source(derivation: FunctionDerivation) -> str | None:
     hessian = derivation.hessian.xreplace(renamed)
     upper = [(i, j) for i in range(n) for j in range(i, n) if hessian[i, j] != 0]
     replacements, reduced = sp.cse([hessian[i, j] for i, j in upper], symbols=sp.numbered_symbols("t"))
-    printer = C99CodePrinter({"strict": True})
+    printer = KernelPrinter({"strict": True})
     try:
         steps = [(symbol.name, _c_code(printer, value)) for symbol, value in replacements]
         entries = [(index, _c_code(printer, value)) for index, value in zip(upper, reduced)]

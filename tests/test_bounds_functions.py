@@ -1,0 +1,85 @@
+"""Issue 10: functions that crashed `symnn hessian` (a traceback) now give the right answer or one line.
+
+The expected values are independent of symnn's code paths: central differences of the function
+written with Python's math module, and hand-derived limits (erf(u) = 2u/sqrt(pi) + O(u^3))."""
+import math
+import shutil
+
+import numpy as np
+import pytest
+
+from symnn import native
+from symnn.cli import main
+from symnn.derive.functions import derive_function
+from symnn.errors import ParseError, SpecError
+from symnn.funcspec import parse_function
+from symnn.render.function_code import load_function_module
+
+
+def central_hessian(f, point, h=1e-4):
+    """Second derivatives by central differences of f (a plain Python function of floats)."""
+    n = len(point)
+    result = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            def at(di, dj):
+                p = list(point)
+                p[i] += di
+                p[j] += dj
+                return f(*p)
+            result[i, j] = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+    return result
+
+
+def test_nested_erf_is_classified_at_the_origin(capsys):
+    # lambdify used math.erf on arrays in the numeric search: "only 0-dimensional arrays can be converted"
+    assert main(["hessian", "erf(erf(erf(x*y)))"]) == 0
+    out = capsys.readouterr().out
+    assert "x = 0, y = 0  [exact]" in out and "saddle" in out
+    derivation = derive_function(parse_function("erf(erf(erf(x*y)))"))
+    c = 2 / math.sqrt(math.pi)  # erf(u) ~ c u near 0, so f ~ c^3 x y and the Hessian is [[0, c^3], [c^3, 0]]
+    eigenvalues = sorted(derivation.critical_points.points[0].numeric_eigenvalues)
+    assert eigenvalues == pytest.approx([-c ** 3, c ** 3], rel=1e-12)
+    module = load_function_module(derivation)
+    point = (0.3, -0.7)
+    f = lambda x, y: math.erf(math.erf(math.erf(x * y)))  # noqa: E731
+    assert np.allclose(module.hessian(np.array(point)), central_hessian(f, point), atol=1e-6)
+    assert np.allclose(module.hessian_batch(np.array([point, point]))[1], central_hessian(f, point), atol=1e-6)
+
+
+@pytest.mark.parametrize("text, error, words", [
+    ("sqrt(-1)*x", SpecError, "complex"),  # float(complex) raised in the numeric search
+    ("ln(-10)*x", SpecError, "complex"),
+    ("x + log(-1)", SpecError, "complex"),
+    ("min(2, ln(-10))*x", ParseError, "not comparable"),  # Min raised ValueError while the formula was read
+    ("max(x, sqrt(-4))", ParseError, "not comparable"),
+])
+def test_a_complex_function_is_refused_in_one_line(capsys, text, error, words):
+    with pytest.raises(error, match=words):
+        derive_function(parse_function(text))
+    assert main(["hessian", text]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err
+
+
+def test_abs_of_log_has_a_hessian_off_its_kink(tmp_path):
+    # SymPy left Derivative(sign(log(y)), y) in the Hessian and NumPy's printer raised on it; off y = 1 it is 0
+    assert main(["hessian", "abs(--log(y))", "--code", str(tmp_path / "f.py")]) == 0
+    module = load_function_module(derive_function(parse_function("abs(--log(y))")))
+    for y in (0.3, 0.8, 1.7, 4.0):
+        expected = central_hessian(lambda t: abs(math.log(t)), (y,), h=1e-5)
+        assert module.hessian(np.array([y])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_max_of_a_quotient_compiles_and_matches_central_differences(tmp_path, monkeypatch):
+    # SymPy's C printer rewrote Heaviside(x/y - x) as a Piecewise and raised "Invalid comparison of non-real"
+    assert main(["hessian", "max(x, x/y)", "--code", str(tmp_path / "f.py")]) == 0
+    module = load_function_module(derive_function(parse_function("max(x, x/y)")))
+    points = np.array([(0.5, 2.0), (1.5, 0.5), (-1.0, 3.0), (2.0, -0.5)])  # away from the kink x = x/y
+    expected = np.array([central_hessian(lambda x, y: max(x, x / y), p) for p in points])
+    assert np.allclose(module.hessian_batch(points), expected, atol=1e-5)
+    assert "? 1.0 :" in module.C_SOURCE
+    if shutil.which("cc") or shutil.which("gcc"):
+        monkeypatch.setenv("SYMNN_CACHE_DIR", str(tmp_path / "cache"))
+        native.accelerate(module)
+        assert np.allclose(module.hessian_batch(points), expected, atol=1e-5)
