@@ -160,3 +160,13 @@ def _stretch(x, target):
 
 def _as_scalar(x):
     return sole_entry(x)
+
+
+def softmax(x, resolver=None):
+    """softmax over the units of each example: down the columns (column layout) or along the rows (row layout)."""
+    from ..derive.matrixnodes import UnitSoftmax
+
+    if not is_matrix(x):
+        raise ParseError("softmax needs the vector (or batch) of all the output units, like softmax(Z^{[2]})")
+    row_layout = getattr(resolver, "row_layout", False)
+    return UnitSoftmax(x, -1 if row_layout else -2)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
 from ..errors import ParseError
 from . import algebra
 from .algebra import ExampleSum, M
-from .parse_latex import Derivative, parse_latex_chain
+from .notations import Reading, rewrite
+from .parse_latex import Derivative, Jacobian, parse_latex_instances
 from .parse_numpy import looks_like_numpy, read_numpy_side
 from .resolve import Resolver, Target, UnresolvedSymbol
 
@@ -37,6 +38,12 @@ class Claim:
     notes: list[str] = field(default_factory=list)
     rank_one: bool = False
     forward: object = None  # for a forward-pass claim (z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}): its left-hand side
+    label: str | None = None  # what messages call it, where the target's name does not fit (a Jacobian step)
+    jacobian: bool = False  # a step of the chain: either layout of a Jacobian is a reading of it
+    layout: str = "denominator"  # how a Jacobian step is read: denominator (seed 002), numerator, diagonal
+    instances: list = field(default_factory=list)  # an index form: the claim at each value of its free indices
+    alternatives: list = field(default_factory=list)  # texts of other readings of an ambiguous notation
+    alternative_notes: list = field(default_factory=list)  # for each, how it reads the notation
 
 
 def claim_text(text) -> str:
@@ -63,38 +70,97 @@ def shown_claim(text) -> str:
     return shown if len(shown) <= 300 else shown[:297] + "..."
 
 
-def read_claim(text, resolver: Resolver) -> Claim:
+def read_claim(text, resolver: Resolver, as_written: bool = False) -> Claim:
+    """`as_written`: read the text exactly as written, without other books' notations (an alternative reading)."""
     text = claim_text(text)
     if looks_like_numpy(text):
         return _numpy_claim(text, resolver)
-    return _latex_claim(text, resolver)
+    return _latex_claim(text, resolver, as_written)
 
 
 # --- LaTeX ---
-def _latex_claim(text: str, resolver: Resolver) -> Claim:
-    parts = parse_latex_chain(text, resolver) if "=" in text or "\\to" in text or "leftarrow" in text or "gets" in text else None
-    if not parts or len(parts) < 3:
+def _latex_claim(text: str, resolver: Resolver, as_written: bool = False) -> Claim:
+    if not ("=" in text or "\\to" in text or "leftarrow" in text or "gets" in text):
+        raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like \\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...")
+    reading = Reading(text) if as_written else rewrite(text, resolver.spec.depth)
+    instances = parse_latex_instances(reading.text, resolver)
+    claims = []
+    for bindings, parts in instances:
+        claim = _latex_parts(text, parts, resolver, list(reading.notes))
+        if bindings:
+            claim.notes.append("at " + ", ".join(f"{k} = {v}" for k, v in sorted(bindings.items())))
+        claims.append(claim)
+    claim = claims[0]
+    if len(claims) > 1 or instances[0][0]:
+        letters = ", ".join(sorted(instances[0][0]))
+        claim = replace(claim, notes=[n for n in claim.notes if not n.startswith("at ")], instances=claims)
+        claim.notes.append(f"an index form: graded at {len(claims)} values of {letters}")
+    claim.alternatives = [alternative.text for alternative in reading.alternatives]
+    claim.alternative_notes = [alternative.notes for alternative in reading.alternatives]
+    return claim
+
+
+def _latex_parts(text: str, parts: list, resolver: Resolver, notes: list[str]) -> Claim:
+    if len([kind for kind, _ in parts if kind != "note"]) < 3:
         raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like \\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...")
     expressions = [value for kind, value in parts if kind == "expr"]
     relations = [value for kind, value in parts if kind == "rel"]
     skipped = [value for kind, value in parts if kind == "skipped"]
-    notes = [f"{len(skipped)} middle step(s) not graded ({skipped[0]})"] if skipped else []
+    notes = notes + [value for kind, value in parts if kind == "note"]
+    if skipped:
+        notes.append(f"{len(skipped)} middle step(s) not graded ({skipped[0]})")
     head = expressions[0]
+    if isinstance(head, Jacobian):
+        return _jacobian_claim(text, head, expressions[1:], resolver, notes)
     named = resolver.named_gradient(head)  # \delta^{[l]}_j = ..., itself dL/dz^{[l]}_j
     if isinstance(head, Derivative) or named is not None:
         target = named or resolver.target(head.wrt)
         sides = []
         for value in expressions[1:]:
-            if isinstance(value, Derivative):
-                value = resolver.gradient(value.wrt)
-            sides.append(value)
+            sides.append(_step_value(value, resolver))
     elif FORWARD_NAMES.match(getattr(head, "name", "")) and isinstance(head, (sp.Symbol, sp.MatrixSymbol)):
-        return _forward_claim(text, head, expressions[1:], notes)
+        return _forward_claim(text, head, [_step_value(v, resolver) for v in expressions[1:]], notes)
     else:
         target, side = _update_rule(head, expressions[1:], relations, resolver)
         sides = [side]
         notes.append("read as an update rule: the gradient is what multiplies the learning rate")
-    return _finish(text, target, sides, "latex", notes, False)
+    return _finish(text, target, sides, "latex", notes, any(kind == "rank_one" for kind, _ in parts))
+
+
+def _step_value(value, resolver: Resolver):
+    """A whole side that is a derivative takes its right value (dL/dz^{[3]}, dz^{[3]}/dW^{[3]})."""
+    if isinstance(value, Derivative):
+        return resolver.gradient(value.wrt)
+    if isinstance(value, Jacobian):
+        return resolver.jacobian(value.of, value.wrt)
+    return value
+
+
+def _jacobian_claim(text: str, head: Jacobian, sides: list, resolver: Resolver, notes: list[str]) -> Claim:
+    r"""\frac{\partial z^{[3]}}{\partial W^{[3]}} = (\mathbf{a}^{[2]})^T: a step of the chain, graded against the
+    forward pass's own Jacobian (denominator layout, as seed 002 writes it; the numerator layout is accepted too)."""
+    if not sides:
+        raise ParseError("the claim has no right-hand side")
+    symbol = resolver.jacobian(head.of, head.wrt)
+    values = [algebra.sole_entry(_step_value(side, resolver)) for side in sides]
+    if any(symbol in getattr(v, "free_symbols", ()) for v in values):
+        raise ParseError("the right-hand side uses the step itself; write it out in other quantities")
+    scalar = not algebra.is_matrix(symbol)
+    if scalar and any(algebra.is_matrix(v) for v in values):
+        raise algebra.ShapeMismatch("shape mismatch: this step is one number, the right-hand side is a matrix")
+    label = f"d{_plain(head.of)}/d{_plain(head.wrt)}"
+    return Claim(text, Target("Z", 1), values, "entry" if scalar else "example", "latex", notes, forward=symbol,
+                 label=label, jacobian=True)
+
+
+def _plain(symbol) -> str:
+    name = getattr(symbol, "name", str(symbol))
+    match = re.fullmatch(r"([a-zA-Z]+)(\d+)(?:_(\d+))?(?:_(\d+))?", name)
+    if not match or name.startswith("x"):
+        return name.replace("_vector", "")
+    base, layer, first, second = match.groups()
+    index = "".join(i for i in (first, second) if i)
+    return f"{base}^[{layer}]" + (f"_{index}" if index else "")
 
 
 def _forward_claim(text: str, head, sides: list, notes: list[str]) -> Claim:

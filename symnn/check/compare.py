@@ -24,6 +24,7 @@ from .claims import Claim, read_claim, shown_claim
 from .diagnose import SIGN, known_mistakes
 from .numeric import evaluate
 from .reference import RIGHT, Backprop, Values, samples
+from .jacobians import PREFIX, Forward
 from .resolve import Resolver, Target
 
 CLOSE, FAR = 1e-7, 1e-4  # relative agreement that counts as equal / as clearly different
@@ -49,6 +50,18 @@ class Verdict:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
+
+
+ORDER = {"unusable": -1, "wrong": 0, "undecided": 1, "correct": 2}
+
+
+class _WithSteps(Values):
+    """The sample point's values, and the Jacobian steps of the chain (jac__z3_1__W3) on demand."""
+
+    def __getitem__(self, name: str):
+        if name.startswith(PREFIX):
+            return Forward(self.bp).value(name, self.mode)
+        return super().__getitem__(name)
 
 
 class Checker:
@@ -94,7 +107,7 @@ class Checker:
         return value
 
     def values(self, point: int, claim: Claim) -> Values:
-        return Values(self.right[point], "example" if claim.mode == "example" else "batch")
+        return _WithSteps(self.right[point], "example" if claim.mode == "example" else "batch")
 
     # --- correct formulas, for the message ---
     @cached_property
@@ -161,14 +174,54 @@ class Checker:
             return Verdict(shown, "unusable", str(exc), seconds=time.perf_counter() - started)
         except RecursionError:
             return Verdict(shown, "unusable", "the claim is nested too deeply", seconds=time.perf_counter() - started)
-        verdicts = [self._grade_side(claim, side, shown) for side in claim.sides]
-        worst = min(verdicts, key=lambda v: {"wrong": 0, "undecided": 1, "correct": 2}[v.verdict])
-        if len(claim.sides) > 1:
-            worst.notes.append(f"{len(claim.sides)} right-hand sides graded; the verdict is the worst of them")
+        worst = self._grade_claim(claim, shown)
+        if worst.verdict != "correct" and claim.alternatives:
+            worst = self._other_reading(claim, shown, worst)
         worst.seconds = time.perf_counter() - started
         return worst
 
+    def _grade_claim(self, claim: Claim, shown: str) -> Verdict:
+        if claim.instances:  # an index form: every value of its free indices
+            verdicts = [self._grade_claim(instance, shown) for instance in claim.instances]
+            worst = min(verdicts, key=lambda v: ORDER[v.verdict])
+            worst.notes = [n for n in claim.notes if n not in worst.notes] + worst.notes
+            return worst
+        verdicts = [self._grade_side(claim, side, shown) for side in claim.sides]
+        worst = min(verdicts, key=lambda v: ORDER[v.verdict])
+        if len(claim.sides) > 1:
+            worst.notes.append(f"{len(claim.sides)} right-hand sides graded; the verdict is the worst of them")
+        return worst
+
+    def _other_reading(self, claim: Claim, shown: str, first: Verdict) -> Verdict:
+        """An ambiguous notation (z^2: layer 2 or a square?): a claim right under another reading is
+        right, and says which reading made it so; otherwise the first reading's verdict stands."""
+        for text, notes in zip(claim.alternatives, claim.alternative_notes):
+            try:
+                other = read_claim(text, self.resolver, as_written=True)
+            except (ParseError, SymnnError, RecursionError):
+                continue
+            other.notes = notes + other.notes
+            verdict = self._grade_claim(other, shown)
+            if verdict.verdict == "correct" or first.verdict == "unusable":
+                return verdict
+        first.notes.append("another reading of its notation was tried and does not hold either")
+        return first
+
     def _grade_side(self, claim: Claim, side, shown: str) -> Verdict:
+        verdict = self._grade_one_side(claim, side, shown)
+        if not claim.jacobian or verdict.verdict == "correct" or not is_matrix(claim.forward):
+            return verdict
+        shape = tuple(claim.forward.shape)
+        readings = [("numerator", "read in the numerator layout (entry (i, j) is du_i/dv_j), not seed 002's denominator layout")]
+        if shape[0] == shape[1] and is_matrix(side) and tuple(side.shape) == (shape[0], 1):
+            readings.append(("diagonal", "read as the diagonal of the Jacobian, element by element (the Jacobian itself is diag(...))"))
+        for layout, words in readings:
+            other = self._grade_one_side(replace(claim, layout=layout, notes=claim.notes + [words]), side, shown)
+            if other.verdict == "correct":
+                return other
+        return verdict
+
+    def _grade_one_side(self, claim: Claim, side, shown: str) -> Verdict:
         target = claim.target
         label = self._label(claim)
         base = dict(claim=shown, target=label, mode=claim.mode, notes=list(claim.notes))
@@ -226,6 +279,8 @@ class Checker:
     def _label(self, claim: Claim) -> str:
         """What the claim is about, in messages: dL/dw^[1]_11, dW1, or z^[2]_1 of the forward pass."""
         head = claim.forward
+        if claim.label:
+            return claim.label
         if head is None:
             return claim.target.name
         name = self._display_name(head.name) if isinstance(head, sp.Symbol) else head.name
@@ -235,13 +290,21 @@ class Checker:
         """The right value of what the claim is about: a gradient from the backward pass, or for a
         forward step its left-hand side, evaluated with the same values as the claim."""
         if claim.forward is not None:
-            return np.asarray(evaluate(claim.forward, self.values(point, claim)), float)
+            value = np.asarray(evaluate(claim.forward, self.values(point, claim)), float)
+            if claim.layout == "numerator":
+                return np.swapaxes(value, -1, -2)
+            if claim.layout == "diagonal":
+                return np.diagonal(value, axis1=-2, axis2=-1)[..., None]
+            return value
         return self.reference(self.right[point], claim)
 
     def _shape(self, claim: Claim):
         target, r = claim.target, self.resolver
         if claim.forward is not None:
-            return tuple(claim.forward.shape) if is_matrix(claim.forward) else None
+            if not is_matrix(claim.forward):
+                return None
+            rows, columns = claim.forward.shape
+            return {"numerator": (columns, rows), "diagonal": (rows, 1)}.get(claim.layout, (rows, columns))
         if target.entry is not None:
             return None
         sizes = self.spec.sizes

@@ -130,6 +130,7 @@ class FunctionClaims:
             raise ParseError(f"the claim is {len(rhs)} characters long; the limit is {MAX_LENGTH}")
         if "\\" in rhs or "{" in rhs:
             parts = parse_latex_chain(self._numbered_as_subscripts(rhs), _VariableResolver(self.symbols))
+            parts = [part for part in parts if part[0] != "note"]
             if len(parts) != 1 or parts[0][0] != "expr":
                 raise ParseError("write one formula on the right-hand side")
             value = parts[0][1]

@@ -34,6 +34,7 @@ chain: sum (REL sum)*
     | sum MINUS term  -> sub
 ?term: signed
      | term MULOP signed     -> mul
+     | term STAR signed      -> hadamard
      | term DIV signed       -> div
      | term HADAMARD signed  -> hadamard
 ?signed: MINUS signed        -> neg
@@ -47,11 +48,16 @@ script: SUB | SUP_LAYER | SUP_EXAMPLE | SUP_T | PRIME | CARET sup_arg
 ?sup_arg: "{" sum "}" | DIGIT | LETTER
 ?primary: LETTER | NUMBER | FONT | HAT | SIGMA | FUNC | OPNAME | DELTA | RATE | PARTIAL | ONES | LOSSNAME
         | "(" sum ")"          -> group
+        | "(" sum CMP sum ")"  -> compare
+        | "[" sum CMP sum "]"  -> compare
+        | "\\{" sum CMP sum "\\}"  -> compare
+        | NPCALL "(" sum ("," npopt)* ")" -> npcall
         | "[" sum "]"          -> group
         | "\\{" sum "\\}"      -> group
         | "{" sum "}"          -> group
         | FRAC "{" sum "}" "{" sum "}" -> frac
         | MATRIX_BEGIN matrix_rows MATRIX_END -> matrix
+npopt: KWARG | sum
 matrix_rows: matrix_row (ROW_SEP matrix_row)* ROW_SEP?
 matrix_row: sum (AMP sum)*
 
@@ -62,7 +68,11 @@ AMP: "&"
 REL: /=|:=|\\to(?![a-zA-Z])|\\rightarrow|\\leftarrow|\\gets|\\mapsto/
 PLUS: "+"
 MINUS: "-"
-MULOP: /\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\*|\.(?!\d)/
+MULOP: /\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\.(?!\d)/
+STAR: "*" | /\\ast(?![a-zA-Z])/
+CMP: />=|<=|>|<|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
+NPCALL.3: /np\.(sum|mean|dot|matmul|multiply|divide|exp|log|tanh|power|square|transpose)(?![a-zA-Z])/
+KWARG.3: /(axis|keepdims)\s*=\s*(-?\d|True|False)/
 HADAMARD: /\\circ(?![a-zA-Z])|\\odot(?![a-zA-Z])/
 DIV: "/"
 SUM: /\\sum(\s*_\s*(\{[^{}]*\}|[A-Za-z0-9]))?(\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9]))?/
@@ -78,7 +88,7 @@ LOSSNAME: /\\(mathcal|mathscr)\s*\{\s*[LJ]\s*\}|\\ell(?![a-zA-Z])/
 FONT: /\\(mathbf|boldsymbol|bm|vec|mathrm|mathit|textbf)\s*\{\s*[A-Za-z]\s*\}/
 HAT: /\\(hat|widehat)\s*(\{\s*[A-Za-z]\s*\}|[A-Za-z])/
 SUB: /_\s*(\{[^{}]*\}|[A-Za-z0-9])/
-SUP_LAYER: /\^\s*\{\s*\[\s*\d+\s*\]\s*(\(\s*[a-z0-9]\s*\))?\s*(\\prime|'|T|\\top)?\s*\}/
+SUP_LAYER: /\^\s*\{\s*\[\s*(\d+|[lL]\s*([+-]\s*\d+)?)\s*\]\s*(\(\s*[a-z0-9]\s*\))?\s*(\\prime|'|T|\\top)?\s*\}/
 SUP_EXAMPLE: /\^\s*\{\s*\(\s*[a-z]\s*\)\s*\}|\^\s*\(\s*[a-z]\s*\)/
 SUP_T: /\^\s*(\{\s*(T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\})\s*\}|T(?![A-Za-z])|\\top|\\intercal)/
 PRIME: /\^\s*(\{\s*\\prime\s*\}|\\prime)|'/
@@ -111,6 +121,37 @@ class FunctionName:
     name: str
     prime: int = 0
     layer: int | None = None
+    power: object = None  # \tanh^2(z): the power of the function's value
+
+
+class FreeIndex(ParseError):
+    """A letter index (j, k, l) that no sum binds: the claim is an index form, graded at every value."""
+
+    def __init__(self, letter: str):
+        super().__init__(f"the index {letter} is not bound by a sum")
+        self.letter = letter
+
+
+@dataclass(frozen=True)
+class Indicator:
+    r"""\mathbf{1}\{z > 0\} (or (Z > 0) as in NumPy): 1 where the comparison holds, else 0."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    r"""\frac{\partial z}{\partial W}: a step of the chain (a Jacobian), not a derivative of the loss."""
+
+    of: object
+    wrt: object
+
+
+@dataclass(frozen=True)
+class TransposedPartial:
+    """dz^{[1]T}: the transpose of the course's name for dL/dz^{[1]}."""
+
+    of: object
 
 
 @dataclass(frozen=True)
@@ -183,8 +224,79 @@ def _quad_rows_as_matrices(text: str) -> str:
     return "".join(pieces) + text[last:]
 
 
+MAX_INSTANCES = 24  # an index form (w^{[l]}_{jk} = ...) is graded at this many index values at most
+
+
 def parse_latex_chain(text: str, resolver: Resolver) -> list:
-    """The parts of `A = B = C` (or `w -> w - alpha ...`), each a SymPy object or a Derivative."""
+    """The parts of `A = B = C` (or `w -> w - alpha ...`), each a SymPy object or a Derivative;
+    ("note", words) parts say how a notation was read."""
+    instances = parse_latex_instances(text, resolver)
+    bindings, parts = instances[0]
+    if len(instances) > 1 or bindings:
+        raise ParseError("the claim has free indices; grade it through parse_latex_instances")
+    return parts
+
+
+def parse_latex_instances(text: str, resolver: Resolver) -> list:
+    """[(bindings, parts)]: one entry, or for an index form (free j, k, l) one per value of the indices."""
+    tree, text = _tree(text)
+    free: dict[str, int] = {}
+    while True:
+        try:
+            builder = _Builder(resolver, dict(free), collect=set(free))
+            parts = _parts(tree, builder)
+            break
+        except FreeIndex as exc:
+            if exc.letter in free or len(free) >= 3:
+                raise ParseError(f"cannot give the index {exc.letter} a value") from None
+            free[exc.letter] = 1
+    if not free:
+        return [({}, parts)]
+    return _instances(tree, resolver, free)
+
+
+def _instances(tree, resolver, free: dict[str, int]) -> list:
+    """Every value of the free indices that names existing units (layers first, then units)."""
+    letters = sorted(free, key=lambda letter: letter not in "lL")  # l before j, k
+    depth = getattr(getattr(resolver, "spec", None), "depth", 1)
+    found, seen = [], set()
+
+    def expand(bound: dict, rest: list):
+        if len(found) > 400:
+            return
+        if not rest:
+            key = tuple(sorted(bound.items()))
+            if key in seen:
+                return
+            seen.add(key)
+            try:
+                found.append((dict(bound), _parts(tree, _Builder(resolver, dict(bound)))))
+            except ParseError:
+                pass  # w^{[l+1]} at the last layer: that value does not exist
+            return
+        letter = rest[0]
+        if letter == "l":
+            values = range(1, depth + 1)
+        else:
+            probe = _Builder(resolver, {**bound, **{r: 1 for r in rest}}, collect=set(rest))
+            try:
+                _parts(tree, probe)
+            except ParseError:
+                return
+            counts = probe.ranges_seen.get(letter) or {1}
+            values = range(1, min(counts) + 1)
+        for value in values:
+            expand({**bound, letter: value}, rest[1:])
+    expand({}, letters)
+    if not found:
+        raise ParseError(f"the indices {', '.join(letters)} take no values that name units of this network")
+    if len(found) > MAX_INSTANCES:  # spread over the range: first, last and evenly between
+        step = (len(found) - 1) / (MAX_INSTANCES - 1)
+        found = [found[round(i * step)] for i in range(MAX_INSTANCES)]
+    return found
+
+
+def _tree(text: str):
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the claim is {len(text)} characters long; the limit is {MAX_LENGTH}")
     text = clean(text)
@@ -209,7 +321,10 @@ def parse_latex_chain(text: str, resolver: Resolver) -> list:
     size = sum(1 for _ in tree.iter_subtrees())
     if size > MAX_NODES:
         raise ParseError(f"the claim has more than {MAX_NODES} parts; the limit keeps checking fast")
-    builder = _Builder(resolver)
+    return tree, text
+
+
+def _parts(tree, builder) -> list:
     parts = []
     last = len(tree.children) - 1
     for index, child in enumerate(tree.children):
@@ -222,6 +337,9 @@ def parse_latex_chain(text: str, resolver: Resolver) -> list:
             if index in (0, last) or isinstance(exc, algebra.ShapeMismatch):
                 raise
             parts.append(("skipped", str(exc)))  # a middle step such as dL/dz dz/dW: not a claim of its own
+    parts += [("note", note) for note in builder.notes]
+    if builder.rank_one:
+        parts.append(("rank_one", True))
     return parts
 
 
@@ -233,11 +351,14 @@ def _snippet(text: str, column) -> str:
 class _Builder:
     """Walks lark's tree bottom-up and builds SymPy objects (an explicit walk: clearer than a Transformer)."""
 
-    def __init__(self, resolver: Resolver):
+    def __init__(self, resolver: Resolver, bound: dict | None = None, collect=()):
         self.resolver = resolver
-        self._bound: dict[str, int] = {}  # summation indices in scope (\sum_k) and their current values
-        self._ranges: dict[str, set[int]] = {}  # for each, the unit counts its subscripts allow
+        self._bound: dict[str, int] = dict(bound or {})  # indices in scope (\sum_k, free j, k, l) and their values
+        self._ranges: dict[str, set[int]] = {letter: set() for letter in collect}  # unit counts the subscripts allow
+        self.ranges_seen = self._ranges
         self._sum_terms = 0  # terms built by unit sums so far, against MAX_SUM_TERMS
+        self.notes: list[str] = []
+        self.rank_one = False  # np.sum(..., axis=1) without keepdims=True, in the mixed LaTeX-NumPy form
 
     def build(self, tree):
         value = self._node(tree)
@@ -258,6 +379,12 @@ class _Builder:
             return self.resolver.gradient(value.wrt)
         if isinstance(value, Partial) and not isinstance(value.of, LossName):
             return self.resolver.gradient(value.of)
+        if isinstance(value, TransposedPartial):
+            return algebra.transpose(self.resolver.gradient(value.of))
+        if isinstance(value, Jacobian):  # a step inside an expression takes its right value
+            return self.resolver.jacobian(value.of, value.wrt)
+        if isinstance(value, Indicator):
+            return value.value
         return self._finish(value)
 
     def _finish(self, value):
@@ -273,7 +400,16 @@ class _Builder:
     def _resolve(self, written: Written):
         if written.base == "e" and written.layer is None and not written.sub:
             return sp.E
+        if written.layer is None and re.fullmatch(r"\{?\s*\d\s*\}?", written.sub or "") and (
+                written.base in "WAZ" or (written.base in "wazbh" and written.text.startswith("\\"))):
+            # W_2, A_1, \mathbf{a}_1 (CS231n, seed 001): the subscript is the layer of a matrix or vector
+            layer = int(written.sub.strip("{} "))
+            base = "a" if written.base == "h" else written.base
+            return self.resolver.symbol(base, layer, "", written.hat, written.text)
         parts = _index_parts(written.sub)
+        for part in parts:
+            if part.isalpha() and len(part) == 1 and part not in self._bound:
+                raise FreeIndex(part)
         for position, part in enumerate(parts):
             if part in self._ranges:
                 self._ranges[part].add(self._units_allowed(written, parts, position))
@@ -351,11 +487,11 @@ class _Builder:
             return self._power(value, exponent)
         if isinstance(value, FunctionName):
             if kind == "PRIME":
-                return FunctionName(value.name, value.prime + 1, value.layer)
+                return FunctionName(value.name, value.prime + 1, value.layer, value.power)
             if kind == "SUP_LAYER":
-                layer = int(re.search(r"\[\s*(\d+)\s*\]", text).group(1))
+                layer = self._layer_number(text)
                 prime = value.prime + (1 if re.search(r"\\prime|'", text) else 0)
-                return FunctionName(value.name, prime, layer)
+                return FunctionName(value.name, prime, layer, value.power)
             raise ParseError(f"cannot read the script {text!r} on the function {value.name}")
         if isinstance(value, Written):
             if kind == "SUB":
@@ -363,7 +499,7 @@ class _Builder:
                     raise ParseError(f"{value.text} has two subscripts")
                 return Written(value.base, value.layer, text[1:].strip(), value.example, value.hat, value.text + text)
             if kind == "SUP_LAYER":
-                layer = int(re.search(r"\[\s*(\d+)\s*\]", text).group(1))
+                layer = self._layer_number(text)
                 example = bool(re.search(r"\(\s*[a-z0-9]\s*\)", text))
                 written = Written(value.base, layer, value.sub, example, value.hat, value.text + text)
                 if re.search(r"(T|\\top)\s*\}$", text):  # W^{[2]T}: the layer and a transpose at once
@@ -383,11 +519,28 @@ class _Builder:
             return value  # (i) on a bracket: the example index is implied
         raise ParseError(f"cannot read the script {text!r} on {value}")
 
+    def _layer_number(self, text: str) -> int:
+        """The layer of ^{[2]}, or of ^{[l]}, ^{[l+1]}, ^{[L]} with l bound (an index form) and L the last layer."""
+        inside = re.sub(r"\s+", "", re.search(r"\[([^\]]*)\]", text).group(1))
+        if inside.isdigit():
+            return int(inside)
+        letter, offset = inside[0], int(inside[1:] or 0)
+        if letter == "L":
+            depth = getattr(getattr(self.resolver, "spec", None), "depth", None)
+            if depth is None:
+                raise ParseError("the layer L needs a network")
+            return depth + offset
+        if letter not in self._bound:
+            raise FreeIndex(letter)
+        return self._bound[letter] + offset
+
     def _power(self, value, exponent):
         if isinstance(value, Written):
             value = self._finish(value)
-        if isinstance(value, FunctionName):
-            raise ParseError(f"write powers of {value.name} after its argument")
+        if isinstance(value, FunctionName):  # \tanh^2(z) is tanh(z)^2
+            if value.power is not None or value.prime:
+                raise ParseError(f"write powers of {value.name} after its argument")
+            return FunctionName(value.name, value.prime, value.layer, exponent)
         return algebra.power(value, exponent)
 
     # --- structure ---
@@ -412,7 +565,8 @@ class _Builder:
                 argument = values[index + 1]
                 index += 2
                 if isinstance(item, PartialOperator):
-                    operand = Partial(LossName() if self._is_loss(argument) else self._finish(argument))
+                    target = LossName() if self._is_loss(argument) else self._finish(argument)
+                    operand = TransposedPartial(target.arg) if isinstance(target, sp.Transpose) else Partial(target)
                 else:
                     operand = self._call(item, self._value(argument))
             else:
@@ -432,15 +586,85 @@ class _Builder:
         if isinstance(left, LossName) or isinstance(right, LossName) or any(
                 isinstance(x, Partial) and isinstance(x.of, LossName) for x in (left, right)):
             raise ParseError("a \\partial or a loss L appears outside a derivative \\frac{\\partial L}{\\partial ...}")
+        if left == "ONES" and isinstance(right, Indicator):  # \mathbf{1}\{Z > 0\}: the indicator
+            return right.value
         if right == "ONES" or left == "ONES":
             other = self._value(left if right == "ONES" else right)
             return algebra.total(other, axis=1) if right == "ONES" else algebra.total(other, axis=0)
-        return algebra.matmul(self._value(left), self._value(right))
+        left, right = self._value(left), self._value(right)
+        try:
+            return algebra.matmul(left, right)
+        except algebra.ShapeMismatch:
+            if not (algebra.is_matrix(left) and algebra.is_matrix(right) and left.shape == right.shape) or (
+                    1 in left.shape and (_has_weight(left) or _has_weight(right))):
+                raise
+        # two matrices of one shape side by side (dA^{[1]} g'(Z^{[1]})): no matrix product fits, so element-wise
+        self._note("two matrices of the same shape written side by side were read as an element-wise product "
+                   "(no matrix product fits their shapes)")
+        return algebra.hadamard(left, right)
+
+    def _note(self, words: str):
+        if words not in self.notes:
+            self.notes.append(words)
+
+    def _compare(self, left, op, right):
+        r"""(Z^{[1]} > 0), \mathbf{1}\{z > 0\}: ReLU's derivative, 1 where the comparison holds."""
+        left, right = self._operand(left), self._operand(right)
+        if algebra.is_matrix(right) or right != 0:
+            raise ParseError("comparisons are only allowed against 0, like Z^{[1]} > 0")
+        op = str(op).strip()
+        at_zero = 1 if op in (">=", "<=", "\\geq", "\\ge", "\\leq", "\\le") else 0
+        flip = op in ("<", "<=", "\\lt", "\\leq", "\\le")
+        return Indicator(algebra.apply(lambda t: sp.Heaviside(-t if flip else t, at_zero), left))
+
+    def _npcall(self, token, *args):
+        r"""np.sum(dZ^{[1]}, axis=1, keepdims=True) inside LaTeX: the mixed form of the course notes."""
+        name = str(token).split(".")[1]
+        options, operands = {}, []
+        for arg in args:
+            child = arg.children[0] if isinstance(arg, lark.Tree) and arg.data == "npopt" else arg
+            if isinstance(child, lark.Token) and child.type == "KWARG":
+                key, value = (part.strip() for part in str(child).split("="))
+                options[key] = {"True": True, "False": False}.get(value, int(value) if value.lstrip("-").isdigit() else value)
+            else:
+                operands.append(self._operand(child))
+        if name in ("sum", "mean"):
+            if len(operands) != 1:
+                raise ParseError(f"np.{name}() takes one array")
+            axis = options.get("axis")
+            if axis is not None and not options.get("keepdims", False) and algebra.is_matrix(operands[0]):
+                self.rank_one = True
+            total = algebra.total(operands[0], axis)
+            if name == "mean" and algebra.is_matrix(operands[0]):
+                count = operands[0].shape[axis] if axis is not None else operands[0].shape[0] * operands[0].shape[1]
+                total = algebra.divide(total, count)
+            return total
+        if options:
+            raise ParseError(f"np.{name}() takes no keyword arguments here")
+        binary = {"dot": algebra.matmul, "matmul": algebra.matmul, "multiply": algebra.hadamard,
+                  "divide": algebra.divide, "power": algebra.power}
+        if name in binary:
+            if len(operands) != 2:
+                raise ParseError(f"np.{name}() takes 2 arguments")
+            return binary[name](*operands)
+        if len(operands) != 1:
+            raise ParseError(f"np.{name}() takes 1 argument")
+        if name == "square":
+            return algebra.power(operands[0], sp.Integer(2))
+        if name == "transpose":
+            return algebra.transpose(operands[0])
+        return algebra.apply(elementary(name), operands[0])
 
     def _call(self, function: FunctionName, argument):
+        value = self._apply(function, argument)
+        return value if function.power is None else algebra.power(value, function.power)
+
+    def _apply(self, function: FunctionName, argument):
         simple = elementary(function.name)
         if simple is not None and function.prime == 0:
             return algebra.apply(simple, argument)
+        if function.name.lower() == "softmax" and function.prime == 0:
+            return algebra.softmax(argument, self.resolver)
         layer = function.layer if function.layer is not None else _layer_of(argument)
         rule = activation_function(function.name, function.prime, self.resolver.spec, layer)
         return algebra.apply(rule, argument)
@@ -455,8 +679,7 @@ class _Builder:
 
     def _derivative(self, top: Partial, bottom: Partial):
         if not isinstance(top.of, LossName):
-            raise ParseError("only derivatives of the loss (\\partial L, \\partial J, \\partial \\mathcal{L}) can be checked; "
-                             "Jacobians such as \\partial z / \\partial W are steps, not claims")
+            return Jacobian(top.of, bottom.of)  # dz/dW: a step of the chain, graded as such
         return Derivative(bottom.of)
 
     def _matrix(self, _begin, rows, _end):
@@ -583,3 +806,7 @@ def _layer_of(argument) -> int | None:
     names = {s.name for s in argument.free_symbols if hasattr(s, "name")}
     layers = {int(m.group(1)) for n in names if (m := re.fullmatch(r"[zZaA](\d+)(?:_\d+)?", n))}
     return layers.pop() if len(layers) == 1 else None
+
+
+def _has_weight(value) -> bool:
+    return any(re.fullmatch(r"W\d+", getattr(s, "name", "")) for s in value.free_symbols)

@@ -17,7 +17,9 @@ from . import algebra
 from .functions import activation_function
 from .resolve import Resolver
 
-MATRIX_CALLS = {"dot", "matmul", "multiply", "sum", "power", "square", "transpose", "where", "outer"}
+MATRIX_CALLS = {"dot", "matmul", "multiply", "sum", "power", "square", "transpose", "where", "outer", "divide", "mean",
+                "reshape", "softmax"}
+SAME_VALUE = {"int64", "int32", "float64", "float32", "float", "int", "asarray", "array", "copy"}  # np.int64(m) is m
 ACTIVATION_CALLS = {"sigmoid": ("sigmoid", 0), "sigmoid_derivative": ("sigmoid", 1), "relu": ("relu", 0),
                     "relu_derivative": ("relu", 1), "tanh_derivative": ("tanh", 1)}
 
@@ -29,7 +31,11 @@ class NumpyClaimReader(FormulaReader):
         super().__init__(variables={})
         self.resolver = resolver
         self.notes: list[str] = []
-        self.rank_one = False
+        self._rank_ones = 0  # sums with an axis and without keepdims=True that no reshape made a column again
+
+    @property
+    def rank_one(self) -> bool:
+        return self._rank_ones > 0
 
     def read_side(self, text: str):
         tree = self._parse(text)
@@ -70,6 +76,12 @@ class NumpyClaimReader(FormulaReader):
         raise ParseError(f"the attribute .{node.attr} is not allowed (only .T)")
 
     def _build_Subscript(self, node: ast.Subscript, depth):
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "shape":  # X.shape[1] is m
+            matrix = self._build(node.value.value, depth)
+            index = node.slice
+            if not (algebra.is_matrix(matrix) and isinstance(index, ast.Constant) and index.value in (0, 1, -1, -2)):
+                raise ParseError("only .shape[0] or .shape[1] of a matrix, like X.shape[1]")
+            return matrix.shape[index.value]
         if not isinstance(node.value, ast.Name):
             raise ParseError("only a named matrix can be indexed, like W1[0, 0]")
         indices = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
@@ -98,16 +110,24 @@ class NumpyClaimReader(FormulaReader):
 
     def _build_Call(self, node: ast.Call, depth):
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("sum", "astype", "reshape", "copy") and not (
+        if isinstance(func, ast.Attribute) and func.attr in ("sum", "mean", "astype", "reshape", "copy") and not (
                 isinstance(func.value, ast.Name) and func.value.id in MODULE_PREFIXES):
             if func.attr.startswith("_"):
                 raise ParseError("attribute names starting with _ are not allowed")
+            if func.attr == "reshape":
+                return self._reshape(func.value, node.args, depth)
             target = self._build(func.value, depth)
-            if func.attr == "sum":
-                return self._total(target, node.keywords, depth)
+            if func.attr in ("sum", "mean"):
+                return self._total(target, node.keywords, depth, mean=func.attr == "mean")
             return target  # .astype(float), .copy(): the same values
         name = function_name(func)
+        if name == "reshape":
+            if len(node.args) != 2 or node.keywords:
+                raise ParseError("np.reshape() takes an array and a shape, like np.reshape(db1, (4, 1))")
+            return self._reshape(node.args[0], [node.args[1]], depth)
         args = [self._build(arg, depth) for arg in node.args]
+        if name in SAME_VALUE and len(args) == 1 and not node.keywords:
+            return args[0]
         if name in ACTIVATION_CALLS and len(args) == 1 and not node.keywords:
             function, prime = ACTIVATION_CALLS[name]
             return algebra.apply(activation_function(function, prime, self.resolver.spec, None), args[0])
@@ -130,20 +150,55 @@ class NumpyClaimReader(FormulaReader):
         other = args[1] if algebra.is_matrix(args[0]) else args[0]
         return algebra.apply(lambda t: builder(other, t), matrices[0])
 
+    def _reshape(self, array_node, shape_nodes, depth):
+        """x.reshape(4, 1), np.reshape(x, (4, 1)): the same entries in another shape; a rank-1 sum made
+        a column again is no longer rank-1 (seed 003: keepdims=True or reshape)."""
+        before = self._rank_ones
+        value = self._build(array_node, depth)
+        if len(shape_nodes) == 1 and isinstance(shape_nodes[0], (ast.Tuple, ast.List)):
+            shape_nodes = shape_nodes[0].elts
+        shape = [_whole_number(n) for n in shape_nodes]
+        if not algebra.is_matrix(value):
+            return value
+        rows, columns = value.shape
+        if len(shape) != 2 or any(v is None for v in shape):
+            raise ParseError("reshape to two whole-number sizes, like .reshape(4, 1)")
+        if shape.count(-1) == 1:
+            known = shape[1 - shape.index(-1)]
+            if known != 1 and known not in (rows, columns):
+                raise algebra.ShapeMismatch(f"shape mismatch: cannot reshape {algebra.shape_text(value.shape)} to {tuple(shape)}")
+            shape = [rows * columns if v == -1 else v for v in shape] if known == 1 else \
+                [columns if v == -1 and known == rows else rows if v == -1 else v for v in shape]
+        shape = tuple(sp.sympify(v) if isinstance(v, int) else v for v in shape)
+        self._rank_ones = before
+        if shape == (rows, columns):
+            return value
+        if shape == (columns, rows) and 1 in (rows, columns):
+            return algebra.transpose(value)
+        raise algebra.ShapeMismatch(f"shape mismatch: cannot reshape {algebra.shape_text(value.shape)} to "
+                                    f"{algebra.shape_text(shape)} and keep each entry in place")
+
     def _matrix_call(self, name, args, keywords, depth):
-        if name == "sum":
+        if name in ("sum", "mean"):
             if len(args) != 1:
-                raise ParseError("np.sum() takes one array")
-            return self._total(args[0], keywords, depth)
+                raise ParseError(f"np.{name}() takes one array")
+            return self._total(args[0], keywords, depth, mean=name == "mean")
+        if name == "softmax":
+            if len(args) != 1:
+                raise ParseError("softmax() takes one array")
+            return algebra.softmax(args[0], self.resolver)
         if keywords:
             raise ParseError(f"np.{name}() takes no keyword arguments here")
-        expected = {"dot": 2, "matmul": 2, "multiply": 2, "power": 2, "square": 1, "transpose": 1, "where": 3, "outer": 2}[name]
+        expected = {"dot": 2, "matmul": 2, "multiply": 2, "power": 2, "square": 1, "transpose": 1, "where": 3, "outer": 2,
+                    "divide": 2}[name]
         if len(args) != expected:
             raise ParseError(f"np.{name}() takes {expected} argument(s), got {len(args)}")
         if name in ("dot", "matmul"):
             return algebra.matmul(*args)
         if name == "multiply":
             return algebra.hadamard(*args)
+        if name == "divide":
+            return algebra.divide(*args)
         if name == "power":
             return algebra.power(*args)
         if name == "square":
@@ -155,7 +210,7 @@ class NumpyClaimReader(FormulaReader):
         condition, yes, no = args  # np.where(Z1 > 0, 1, 0): the step times yes plus the rest times no
         return algebra.add(algebra.hadamard(condition, yes), algebra.hadamard(algebra.sub(sp.Integer(1), condition), no))
 
-    def _total(self, array, keywords, depth):
+    def _total(self, array, keywords, depth, mean: bool = False):
         options = {}
         for keyword in keywords:
             if keyword.arg not in ("axis", "keepdims") or not isinstance(keyword.value, ast.Constant):
@@ -164,9 +219,13 @@ class NumpyClaimReader(FormulaReader):
         axis = options.get("axis")
         if axis not in (None, 0, 1):
             raise ParseError("np.sum(axis=...) must be 0 or 1 for a 2-D array")
-        if axis is not None and not options.get("keepdims", False):
-            self.rank_one = True  # graded wrong: a rank-1 array broadcasts into an (n, n) matrix later
-        return algebra.total(array, axis)
+        if axis is not None and not options.get("keepdims", False) and algebra.is_matrix(array):
+            self._rank_ones += 1  # graded wrong unless reshaped: a rank-1 array broadcasts into an (n, n) matrix later
+        total = algebra.total(array, axis)
+        if mean and algebra.is_matrix(array):  # np.mean: the sum over the axis divided by its length
+            rows, columns = array.shape
+            total = algebra.divide(total, {None: rows * columns, 0: rows, 1: columns}[axis])
+        return total
 
 
 def looks_like_numpy(text: str) -> bool:
@@ -180,3 +239,12 @@ def read_numpy_side(text: str, resolver: Resolver) -> tuple[object, NumpyClaimRe
 
 
 __all__ = ["NumpyClaimReader", "read_numpy_side", "looks_like_numpy", "FUNCTIONS"]
+
+
+def _whole_number(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and node.operand.value == 1:
+        return -1
+    return None

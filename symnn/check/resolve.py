@@ -107,8 +107,8 @@ class Resolver:
         n = self.notation
         if base in RATE_NAMES:
             return sp.Symbol("alpha")
-        if base == "m" and layer is None and not sub:
-            return M
+        if base in ("m", "N") and layer is None and not sub:
+            return M  # seed 002 writes N for the number of examples
         if hat and base in ("y", "Y"):
             base, layer = ("a" if base == "y" else "A"), self.depth
         if base in ("delta", r"\delta"):
@@ -291,3 +291,9 @@ class Resolver:
             return self.notation.delta(layer, unit) if target.kind == "Z" else sp.Symbol(f"da{layer}_{unit}")
         stem = ("dZ" if target.kind == "Z" else "dA") if target.batch else ("dz" if target.kind == "Z" else "da")
         return sp.MatrixSymbol(f"{stem}{layer}", *of.shape)
+
+    def jacobian(self, of, wrt):
+        """d(of)/d(wrt), a step of the chain, as a symbol whose value the sample points supply (jacobians.py)."""
+        from .jacobians import jacobian_symbol
+
+        return jacobian_symbol(of, wrt, self)
