@@ -29,6 +29,17 @@ class ExampleSum(sp.Function):
     nargs = 1
 
 
+class ExampleSumMatrix(sp.MatrixExpr):
+    """sum_i over the examples of one example's matrix (\sum_{i=1}^{N} \delta^{(i)} (\mathbf{a}^{(i)})^T)."""
+
+    def __new__(cls, matrix):
+        return super().__new__(cls, matrix)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
 class SoleEntry(sp.Function):
     """The one entry of a 1x1 matrix (SymPy would expand X[0, 0] of a product into a Sum)."""
 

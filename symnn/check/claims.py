@@ -311,6 +311,8 @@ def _own_gradient_names(target: Target) -> set[str]:
 def _uses_batch(side) -> bool:
     if not hasattr(side, "free_symbols"):
         return False
+    if side.has(algebra.ExampleSumMatrix):
+        return True
     if any(isinstance(s, sp.MatrixSymbol) and EXAMPLE_NAMES.match(s.name) for s in side.free_symbols):
         return False  # one example's vectors: m is then just a number in it
     return any(s == M or (isinstance(s, sp.MatrixSymbol) and BATCH_NAMES.match(s.name)) for s in side.free_symbols) \

@@ -20,8 +20,12 @@ from ..errors import LimitExceeded, ParseError, SymnnError
 from ..limits import time_limit
 from ..render.printers import to_latex, to_text
 from .algebra import ShapeMismatch, is_matrix, shape_text
-from .claims import Claim, read_claim, shown_claim
-from .diagnose import SIGN, known_mistakes
+from .claims import Claim, claim_text, read_claim, shown_claim
+from .diagnose import MAX_REPAIRS, SIGN, known_mistakes, repairs
+from .notations import rewrite
+from .parse_numpy import looks_like_numpy
+from .reference import derivative_formulas
+from ..rules.activations import Softmax
 from .numeric import evaluate
 from .reference import RIGHT, Backprop, Values, samples
 from .jacobians import PREFIX, Forward
@@ -58,6 +62,9 @@ ORDER = {"unusable": -1, "wrong": 0, "undecided": 1, "correct": 2}
 class _WithSteps(Values):
     """The sample point's values, and the Jacobian steps of the chain (jac__z3_1__W3) on demand."""
 
+    def per_example(self) -> "_WithSteps":
+        return _WithSteps(self.bp, "example")
+
     def __getitem__(self, name: str):
         if name.startswith(PREFIX):
             return Forward(self.bp).value(name, self.mode)
@@ -75,6 +82,7 @@ class Checker:
         self.right = [Backprop(self.derivation, s) for s in self.samples]
         self.mistakes = known_mistakes(spec)
         self._variants: dict = {}
+        self._quiet = False  # while trying repairs: verdicts only, no diagnosis of their own
 
     def warm(self) -> "Checker":
         """Compute the lazy parts now (before worker processes fork, so they share them)."""
@@ -169,7 +177,8 @@ class Checker:
         try:
             claim = read_claim(text, self.resolver)
         except ShapeMismatch as exc:
-            return Verdict(shown, "wrong", str(exc), diagnosis=_shape_diagnosis(str(exc)), seconds=time.perf_counter() - started)
+            diagnosis = self._repaired(text) or _shape_diagnosis(str(exc))
+            return Verdict(shown, "wrong", str(exc), diagnosis=diagnosis, seconds=time.perf_counter() - started)
         except (ParseError, SymnnError) as exc:
             return Verdict(shown, "unusable", str(exc), seconds=time.perf_counter() - started)
         except RecursionError:
@@ -229,8 +238,10 @@ class Checker:
         if is_matrix(side) and expected_shape is not None and tuple(side.shape) != expected_shape:
             words = f"shape mismatch: the right-hand side is {shape_text(side.shape)}, {label} is {shape_text(expected_shape)}"
             transposed = tuple(side.shape) == tuple(reversed(expected_shape))
+            diagnosis = self._repaired(claim.text, claim) or (
+                "a missing transpose or products in the wrong order" if transposed else None)
             return Verdict(message=words, verdict="wrong", correct_formula=self.correct_formula(claim),
-                           diagnosis="a missing transpose or products in the wrong order" if transposed else None, **base)
+                           diagnosis=diagnosis, **base)
         if claim.rank_one:
             rows = expected_shape[0] if expected_shape else "n"
             return Verdict(message=f"np.sum without keepdims=True gives a rank-1 array of shape ({rows},), not a column ({rows}, 1)",
@@ -263,7 +274,7 @@ class Checker:
         wrong_at = next((i for i, s in enumerate(status) if s["far"]), None)
         if wrong_at is not None:
             counterexample = self._counterexample(claim, side, wrong_at, claimed[wrong_at], right[wrong_at])
-            diagnosis = self._diagnose(claim, claimed)
+            diagnosis = self._diagnose(claim, claimed) if self._quiet else self._diagnosed(claim, claimed)
             base["notes"] = [n for n in base["notes"] if "kink" not in n]
             message = f"differs from {label} at sample point {wrong_at}"
             return Verdict(message=message, verdict="wrong", counterexample=counterexample, diagnosis=diagnosis,
@@ -328,6 +339,100 @@ class Checker:
                 return mistake.words
             if mistake.words != SIGN and _same(claimed, [-v for v in variant]):
                 return f"{mistake.words}, and a sign flip"
+        return None
+
+    def _diagnosed(self, claim: Claim, claimed) -> str | None:
+        """The known mistakes first, then a missing or extra factor, then one edit of the text that makes it right."""
+        return self._diagnose(claim, claimed) or self._factor(claim, claimed) or self._repaired(claim.text, claim)
+
+    def _repaired(self, text, claim: Claim | None = None) -> str | None:
+        """The single edit of the right-hand side (a layer index, a unit index, a transpose) after which the
+        claim holds at every sample point, in words; None when no single edit does."""
+        if self._quiet or not isinstance(text, str):
+            return None
+        if claim is not None and (claim.forward is not None and not claim.jacobian):
+            return None
+        numpy_style = looks_like_numpy(text)
+        base = text if numpy_style else rewrite(text, self.spec.depth).text
+        self._quiet = True
+        second = None  # one edit that leaves a known mistake: both are named
+        try:
+            for count, (edited, words) in enumerate(repairs(base, self.spec, numpy_style)):
+                if count >= MAX_REPAIRS:
+                    break
+                try:
+                    other = read_claim(edited, self.resolver, as_written=True)
+                    verdict = self._grade_claim(other, "")
+                except (ParseError, SymnnError, RecursionError, ValueError, TypeError, KeyError):
+                    continue
+                if verdict.verdict == "correct":
+                    return words
+                if second is None and verdict.verdict == "wrong" and verdict.diagnosis and verdict.counterexample:
+                    second = f"{words}, and {verdict.diagnosis}"
+        finally:
+            self._quiet = False
+        return second
+
+    def _factor(self, claim: Claim, claimed) -> str | None:
+        """claim / right constant (the 2 of a squared loss), or equal to one factor of the chain (an extra
+        sigma'), or right / claim equal to one (a missing factor)."""
+        if claim.forward is not None:
+            return None
+        points = range(len(self.samples))
+        right = [np.asarray(self.reference(self.right[p], claim), float) for p in points]
+        claimed = [np.broadcast_to(np.asarray(c, float), r.shape) for c, r in zip(claimed, right)]
+        with np.errstate(all="ignore"):
+            ratios = np.concatenate([np.where(np.abs(r) > 1e-9, c / r, np.nan).reshape(-1) for c, r in zip(claimed, right)])
+        finite = ratios[np.isfinite(ratios)]
+        if finite.size >= 4 and not np.isclose(finite[0], 1):
+            constant = float(finite[0])
+            if _same(claimed, [constant * r for r in right]):
+                return f"a constant factor: the claim is {sp.nsimplify(round(constant, 9))} times the right answer"
+        for words, values in self._factor_candidates(claim):
+            with np.errstate(all="ignore"):
+                if _same(claimed, [r * v for r, v in zip(right, values)]):
+                    return f"an extra factor {words}"
+                if _same([c * v for c, v in zip(claimed, values)], right):
+                    return f"a missing factor {words}"
+        return None
+
+    def _factor_candidates(self, claim: Claim):
+        """The layer's activation derivative (the right one, and sigmoid' or tanh' through a, as a
+        softmax output sometimes gets), and for one weight the symbols of its closed form (x_1, w^[2]_11)."""
+        points = range(len(self.samples))
+        layer = claim.target.layer
+        rule = self.spec.activations[layer - 1]
+        for key, (words, formula, _variable) in derivative_formulas(rule).items():
+            values = [self._shaped(np.broadcast_to(evaluate(formula, {"z": self.right[p].Z[layer], "a": self.right[p].A[layer]}),
+                                                   self.right[p].Z[layer].shape), claim) for p in points]
+            if all(v is not None for v in values):
+                yield f"{key.split(chr(39))[0]}'(z^[{layer}]) ({words})", values
+        if claim.mode == "entry" and claim.target.kind in ("W", "b") and self.spec.parameter_count <= SYMBOLIC_PARAMETERS:
+            for symbol in sorted(self.closed_form(claim.target).free_symbols, key=str):
+                try:
+                    values = [np.asarray(self.values(p, claim)[symbol.name], float) for p in points]
+                except KeyError:
+                    continue
+                yield self._display_name(symbol.name), values
+
+    def _shaped(self, per_unit, claim: Claim):
+        """A (units, m) array of layer values as the claim's reference is shaped, or None."""
+        target = claim.target
+        if claim.forward is not None:
+            return None
+        layout_row = self.spec.layout == "row"
+        if claim.mode == "entry" and target.kind in ("W", "b", "Z", "A"):
+            unit = (target.entry[1] if layout_row else target.entry[0]) - 1
+            if target.kind in ("Z", "A") and per_unit.shape[0] == self.spec.sizes[target.layer]:
+                return per_unit[unit]
+            if target.kind in ("W", "b") and per_unit.shape[0] == self.spec.sizes[target.layer]:
+                return per_unit[unit]
+            return None
+        if claim.mode in ("batch",) and target.kind in ("Z", "A") and per_unit.shape[0] == self.spec.sizes[target.layer]:
+            return per_unit.T if layout_row else per_unit
+        if claim.mode == "example" and target.kind in ("Z", "A") and per_unit.shape[0] == self.spec.sizes[target.layer]:
+            value = per_unit.T[:, :, None]
+            return np.swapaxes(value, -1, -2) if layout_row else value
         return None
 
     def _other_entries(self, claim: Claim):

@@ -6,6 +6,8 @@ agrees with a variant at every sample point is named after it. Sign flips combin
 """
 from __future__ import annotations
 
+import re
+
 from ..rules.activations import Softmax
 from .reference import Mistake, derivative_formulas
 
@@ -50,3 +52,84 @@ def known_mistakes(spec) -> list[Mistake]:
                                      weight_layer=(layer, other)))
     found.append(Mistake("the transpose of the right answer (products in the wrong order)", transposed=True))
     return found
+
+
+# --- repairs: one edit of the claim's text that makes it right names the mistake ---
+_LATEX_LAYER = re.compile(r"\^\s*\{\s*\[\s*(\d+)\s*\]")
+_NUMPY_LAYER = re.compile(r"(?<![A-Za-z_0-9])(d?[WbAZaz]|d[wbaz]|delta)(\d+)(?![0-9])")
+_LATEX_UNIT = re.compile(r"_\s*\{\s*(\d)\s*,?\s*(\d)?\s*\}|_\s*(\d)")
+_BASE_BEFORE = re.compile(r"(\\[A-Za-z]+\s*\{\s*[A-Za-z]\s*\}|\\delta|[A-Za-z])\s*(_\s*(\{[^{}]*\}|\w)\s*)?$")
+MAX_REPAIRS = 48
+
+
+def right_hand_start(text: str) -> int:
+    """Where the first right-hand side begins (after the first =, := or \\to outside brackets)."""
+    depth = 0
+    for index, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and ch == "=" and text[index - 1:index] not in ("=", "!", "<", ">") and text[index + 1:index + 2] != "=":
+            return index + 1
+        if depth == 0 and text.startswith("\\to", index):
+            return index + 3
+    return len(text)
+
+
+def repairs(text: str, spec, numpy_style: bool):
+    """(edited text, words) for single edits of the right-hand side: a layer index, a unit index, a transpose."""
+    start = right_hand_start(text)
+    head, body = text[:start], text[start:]
+    sizes = spec.sizes
+    depth = spec.depth
+    found = 0
+
+    def edit(begin, end, new):
+        return head + body[:begin] + new + body[end:]
+
+    if numpy_style:
+        for match in _NUMPY_LAYER.finditer(body):
+            name, layer = match.group(1), int(match.group(2))
+            for other in range(0, depth + 1):
+                if other != layer and (other > 0 or name in ("A", "a")):
+                    new = ("X" if name == "A" else "x_vector") if other == 0 and name in ("A", "a") else f"{name}{other}"
+                    found += 1
+                    yield edit(match.start(), match.end(), new), \
+                        f"the wrong layer index: {match.group(0)} where {new if other else 'X'} belongs"
+        for match in re.finditer(r"\.T(?![A-Za-z_0-9])", body):
+            yield edit(match.start(), match.end(), ""), f"an extra transpose ({body[max(0, match.start() - 3):match.end()]})"
+        for match in re.finditer(r"(?<![A-Za-z_0-9.])(d?[WAZX]\d*)(?![A-Za-z_0-9.\[(])", body):
+            yield edit(match.end(), match.end(), ".T"), f"a missing transpose: {match.group(1)} where {match.group(1)}.T belongs"
+        return
+    for match in _LATEX_LAYER.finditer(body):
+        layer = int(match.group(1))
+        base = _BASE_BEFORE.search(body[:match.start()])
+        written = (base.group(0).strip() if base else "") + f"^[{layer}]"
+        letter = re.sub(r"\\[A-Za-z]+\s*\{\s*|\s*\}|\\", "", base.group(1)) if base else ""
+        for other in range(0, depth + 1):
+            if other == layer or (other == 0 and letter not in ("a", "A")):
+                continue
+            new = match.group(0).replace(match.group(1), str(other))
+            yield edit(match.start(), match.end(), new), f"the wrong layer index: {written} where layer {other} belongs"
+    for match in re.finditer(r"\^\s*\{\s*\[\s*(\d+)\s*\]\s*\}", body):
+        base = _BASE_BEFORE.search(body[:match.start()])
+        if base and re.sub(r"\\[A-Za-z]+\s*\{\s*|\s*\}", "", base.group(1)) in ("W", "A", "X", "a", "x"):
+            written = base.group(0).strip() + f"^[{match.group(1)}]"
+            yield edit(match.end() - 1, match.end() - 1, "T"), f"a missing transpose: {written} where ({written})^T belongs"
+    for match in _LATEX_UNIT.finditer(body):
+        digits = [g for g in match.groups() if g]
+        for position, digit in enumerate(digits):
+            for other in range(1, max(sizes) + 1):
+                if str(other) == digit:
+                    continue
+                changed = list(digits)
+                changed[position] = str(other)
+                new = "_{" + ",".join(changed) + "}"
+                yield edit(match.start(), match.end(), new), \
+                    f"the wrong unit index: _{{{','.join(digits)}}} where _{{{','.join(changed)}}} belongs"
+        base = _BASE_BEFORE.search(body[:match.start()])
+        if base and base.group(1) in ("z", "a") and len(digits) == 1:  # dz_1 where the vector dz belongs
+            yield edit(match.start(), match.end(), ""), f"one unit ({base.group(1)}_{digits[0]}) where the whole vector belongs"
+    for match in re.finditer(r"\^\s*\{\s*(T|\\top)\s*\}|\^\s*(T|\\top)(?![A-Za-z])", body):
+        yield edit(match.start(), match.end(), ""), "an extra transpose"
+    for match in re.finditer(r"(\[\s*\d+\s*\])\s*(T|\\top)\s*\}", body):
+        yield edit(match.start(2), match.end(2), ""), "an extra transpose"

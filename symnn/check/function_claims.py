@@ -23,7 +23,7 @@ import sympy as sp
 from ..derive.functions import FunctionDerivation, derive_function
 from ..errors import LimitExceeded, ParseError, SymnnError
 from ..limits import time_limit
-from ..safe_expr import as_python, read_formula
+from ..safe_expr import CONSTANTS, FUNCTIONS, as_python, read_formula
 from .claims import claim_text, shown_claim
 from .compare import Verdict, _rounded
 from .numeric import evaluate
@@ -61,6 +61,7 @@ class FunctionClaims:
         self.derivation = derivation
         self.names = list(derivation.spec.names)
         self.symbols = dict(zip(self.names, derivation.variables))
+        self.notes: list[str] = []
 
     # --- the left-hand side ---
     def target(self, lhs: str) -> Target:
@@ -135,6 +136,7 @@ class FunctionClaims:
                 raise ParseError("write one formula on the right-hand side")
             value = parts[0][1]
             return value.tolist() if isinstance(value, sp.MatrixBase) else value
+        rhs = self._stars_inserted(rhs)
         if not rhs.strip().startswith("["):
             return read_formula(rhs, self.symbols)
         text = as_python(rhs.strip())[0]
@@ -144,6 +146,33 @@ class FunctionClaims:
             raise ParseError(f"cannot read {rhs.strip()[:40]!r}: not a formula (write products with *, a vector as "
                              "[a, b] and a matrix as [[a, b], [c, d]])") from None
         return self._listed(tree, text)
+
+    def _stars_inserted(self, text: str) -> str:
+        """STACK's "insert stars" for single-letter variables: 0.4xy is 0.4*x*y, x(y + 1) is x*(y + 1),
+        (x + 1)(y - 1) and (x + 1)y are products (only where no function or constant is named)."""
+        if not all(len(name) == 1 for name in self.names):
+            return text
+        variables = set(self.names)
+        known = set(FUNCTIONS) | set(CONSTANTS)
+        inserted = False
+
+        def split(match):
+            nonlocal inserted
+            word, after = match.group(1), text[match.end():].lstrip()[:1]
+            if word in known or word in variables and after != "(":
+                return word
+            if word in variables:  # x(y + 1)
+                inserted = True
+                return word + "*"
+            if all(ch in variables for ch in word):
+                inserted = True
+                return "*".join(word) + ("*" if after == "(" else "")
+            return word
+        result = re.sub(r"(?<![A-Za-z_])([A-Za-z_][A-Za-z_0-9]*)", split, text)
+        result, count = re.subn(r"\)\s*(?=[A-Za-z_]|\((?!\s*\)))", ")*", result)
+        if inserted or count:
+            self.notes.append("products written side by side were read as products (xy is x*y: the variables are single letters)")
+        return result
 
     def _numbered_as_subscripts(self, latex: str) -> str:
         """x1 -> x_{1} for the function's numbered variables: in LaTeX, x1 would be x times 1."""
@@ -216,9 +245,11 @@ class FunctionChecker:
     def grade(self, text) -> Verdict:
         started = time.perf_counter()
         shown = shown_claim(text)
+        self.claims.notes = []
         try:
             target, claimed = self._read(text)
             verdict = self._grade_target(shown, target, claimed)
+            verdict.notes = self.claims.notes + verdict.notes
         except (ParseError, SymnnError) as exc:
             verdict = Verdict(shown, "unusable", str(exc))
         except RecursionError:

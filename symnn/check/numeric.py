@@ -13,7 +13,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .algebra import ExampleSum, SoleEntry
+from .algebra import ExampleSum, ExampleSumMatrix, SoleEntry
 
 _FUNCTIONS: dict[type, Callable] = {
     sp.exp: np.exp, sp.log: np.log, sp.tanh: np.tanh, sp.sinh: np.sinh, sp.cosh: np.cosh,
@@ -89,6 +89,9 @@ def _eval(e, v):
         return np.sum(_eval(e.matrix, v))
     if isinstance(e, SoleEntry):
         return np.asarray(_eval(e.args[0], v))[..., 0, 0]
+    if isinstance(e, ExampleSumMatrix):  # one example's matrix at each example (m, r, c), summed
+        view = getattr(v, "per_example", None)
+        return np.sum(np.asarray(_eval(e.args[0], view() if view else v), float), axis=0)
     if isinstance(e, ExampleSum):
         return np.sum(_eval(e.args[0], v), axis=-1)
     if isinstance(e, sp.Heaviside):

@@ -766,7 +766,9 @@ class _Builder:
                 return algebra.total(summand, axis=1)
             if summand.shape[0] == algebra.M:
                 return algebra.total(summand, axis=0)
-            raise ParseError("\\sum of a matrix is read as a sum over the examples, but this one has no example axis")
+            if any(isinstance(symbol, sp.MatrixSymbol) and symbol.name[0].isupper() for symbol in summand.free_symbols):
+                raise ParseError("\\sum of a matrix is read as a sum over the examples, but this one has no example axis")
+            return algebra.ExampleSumMatrix(summand)  # one example's vectors, summed over the examples
         return ExampleSum(summand)
 
     def _operand(self, node):
