@@ -95,6 +95,9 @@ def repairs(text: str, spec, numpy_style: bool):
                     found += 1
                     yield edit(match.start(), match.end(), new), \
                         f"the wrong layer index: {match.group(0)} where {new if other else 'X'} belongs"
+        for match in re.finditer(r"(?<![A-Za-z_0-9.])X(?![A-Za-z_0-9])", body):
+            for other in range(1, depth):
+                yield edit(match.start(), match.end(), f"A{other}"), f"the wrong layer index: X (A0) where A{other} belongs"
         for match in re.finditer(r"\.T(?![A-Za-z_0-9])", body):
             yield edit(match.start(), match.end(), ""), f"an extra transpose ({body[max(0, match.start() - 3):match.end()]})"
         for match in re.finditer(r"(?<![A-Za-z_0-9.])(d?[WAZX]\d*)(?![A-Za-z_0-9.\[(])", body):

@@ -368,7 +368,12 @@ class FunctionChecker:
         try:
             with time_limit(PROOF_SECONDS, "comparing terms"):
                 difference = sp.expand(right - claimed)
-                if difference == 0 or isinstance(difference, sp.Add):
+                if difference == 0:
+                    return None
+                if isinstance(difference, sp.Add):  # one term written wrong: the others agree
+                    theirs, mine = set(sp.Add.make_args(sp.expand(claimed))), set(sp.Add.make_args(sp.expand(right)))
+                    if len(theirs - mine) == 1 and len(mine - theirs) == 1:
+                        return f"the term {sp.sstr((theirs - mine).pop())} where {sp.sstr((mine - theirs).pop())} belongs"
                     return None
                 if difference in sp.Add.make_args(sp.expand(right)):
                     return f"the term {sp.sstr(difference)} is missing"
