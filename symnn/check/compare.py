@@ -343,7 +343,35 @@ class Checker:
 
     def _diagnosed(self, claim: Claim, claimed) -> str | None:
         """The known mistakes first, then a missing or extra factor, then one edit of the text that makes it right."""
+        if claim.forward is not None:
+            return self._step_mistake(claim, claimed) or self._repaired(claim.text, claim)
         return self._diagnose(claim, claimed) or self._factor(claim, claimed) or self._repaired(claim.text, claim)
+
+    def _step_mistake(self, claim: Claim, claimed) -> str | None:
+        """For a forward step or a Jacobian step: a sign flip, a constant factor, or (da/dz) the activation
+        where its derivative belongs."""
+        points = range(len(self.samples))
+        right = [self._reference_at(p, claim) for p in points]
+        claimed = [np.broadcast_to(np.asarray(c, float), r.shape) for c, r in zip(claimed, right)]
+        if _same(claimed, [-r for r in right]):
+            return SIGN
+        with np.errstate(all="ignore"):
+            ratios = np.concatenate([np.where(np.abs(r) > 1e-9, c / r, np.nan).reshape(-1) for c, r in zip(claimed, right)])
+        finite = ratios[np.isfinite(ratios)]
+        if finite.size >= 4 and _same(claimed, [float(finite[0]) * r for r in right]):
+            return f"a constant factor: the claim is {sp.nsimplify(round(float(finite[0]), 9))} times the right answer"
+        step = re.fullmatch(r"jac__a(\d+)(_\d+)?__z\1(_\d+)?", getattr(claim.forward, "name", ""))
+        if step and step.group(2) == step.group(3):
+            name = f"a{step.group(1)}{step.group(2) or ''}"
+            try:
+                values = [np.broadcast_to(np.asarray(self.values(p, claim)[name], float), right[p].shape) for p in points]
+            except (KeyError, ValueError):
+                return None
+            if _same(claimed, values):
+                layer = int(step.group(1))
+                g = self.spec.activations[layer - 1].name
+                return f"{g}(z) where {g}'(z) belongs: the activation instead of its derivative (layer {layer})"
+        return None
 
     def _repaired(self, text, claim: Claim | None = None) -> str | None:
         """The single edit of the right-hand side (a layer index, a unit index, a transpose) after which the

@@ -87,6 +87,20 @@ def repairs(text: str, spec, numpy_style: bool):
         return head + body[:begin] + new + body[end:]
 
     if numpy_style:
+        names: dict = {}
+        for match in _NUMPY_LAYER.finditer(body):
+            names.setdefault(match.group(0), []).append(match)
+        for written, matches in names.items():
+            if len(matches) < 2:
+                continue
+            name, layer = matches[0].group(1), int(matches[0].group(2))
+            for other in range(1, depth + 1):
+                if other != layer:
+                    new_body, last = [], 0
+                    for match in matches:
+                        new_body += [body[last:match.start()], f"{name}{other}"]
+                        last = match.end()
+                    yield head + "".join(new_body) + body[last:], f"the wrong layer index: {written} where {name}{other} belongs"
         for match in _NUMPY_LAYER.finditer(body):
             name, layer = match.group(1), int(match.group(2))
             for other in range(0, depth + 1):
@@ -103,6 +117,21 @@ def repairs(text: str, spec, numpy_style: bool):
         for match in re.finditer(r"(?<![A-Za-z_0-9.])(d?[WAZX]\d*)(?![A-Za-z_0-9.\[(])", body):
             yield edit(match.end(), match.end(), ".T"), f"a missing transpose: {match.group(1)} where {match.group(1)}.T belongs"
         return
+    by_symbol: dict = {}  # every occurrence of one symbol's layer at once: a^{[2]} (1 - a^{[2]}) -> layer 1
+    for match in _LATEX_LAYER.finditer(body):
+        base = _BASE_BEFORE.search(body[:match.start()])
+        by_symbol.setdefault(((base.group(0).strip() if base else ""), int(match.group(1))), []).append(match)
+    for (written, layer), matches in by_symbol.items():
+        if len(matches) < 2:
+            continue
+        for other in range(1, depth + 1):
+            if other != layer:
+                new_body, last = [], 0
+                for match in matches:
+                    new_body += [body[last:match.start()], match.group(0).replace(match.group(1), str(other))]
+                    last = match.end()
+                yield head + "".join(new_body) + body[last:], \
+                    f"the wrong layer index: {written}^[{layer}] where layer {other} belongs"
     for match in _LATEX_LAYER.finditer(body):
         layer = int(match.group(1))
         base = _BASE_BEFORE.search(body[:match.start()])
@@ -129,6 +158,10 @@ def repairs(text: str, spec, numpy_style: bool):
                 new = "_{" + ",".join(changed) + "}"
                 yield edit(match.start(), match.end(), new), \
                     f"the wrong unit index: _{{{','.join(digits)}}} where _{{{','.join(changed)}}} belongs"
+        if len(digits) == 2 and digits[0] != digits[1]:
+            swapped = "_{" + ",".join(reversed(digits)) + "}"
+            yield edit(match.start(), match.end(), swapped), \
+                f"the wrong unit index (row and column swapped): _{{{','.join(digits)}}} where {swapped} belongs"
         base = _BASE_BEFORE.search(body[:match.start()])
         if base and base.group(1) in ("z", "a") and len(digits) == 1:  # dz_1 where the vector dz belongs
             yield edit(match.start(), match.end(), ""), f"one unit ({base.group(1)}_{digits[0]}) where the whole vector belongs"

@@ -172,3 +172,106 @@ ng_one_hidden(RELU, SEED[4])
 ng_one_hidden(MULTI, CS229)
 ng_forward(PLANAR, NG)
 ng_forward(SEED3, SEED[3])
+
+
+def seed002(net: Net = SEED2):
+    """Seed 002's 2-3-3-1 network: per-example vectors (lowercase bold), its Jacobian steps, the
+    deep-network form of Ng C1W4 (dA^{[l-1]} = W^{[l]T} dZ^{[l]}), and its typos."""
+    s2, s = SEED[2], net
+    sg = lambda v: v * (1 - v)
+    # per-example backprop, as on the slides
+    claim(s2, s, "ex", ("dZ", 3), r"\frac{\partial L}{\partial z^{[3]}} = a^{[3]} - y", lambda c: c.A[3] - c.Y)
+    claim(s2, s, "ex", ("db", 3), r"\frac{\partial L}{\partial b^{[3]}} = \frac{\partial L}{\partial z^{[3]}}", lambda c: c.dZ[3])
+    claim(s2, s, "ex", ("dW", 3), r"\frac{\partial L}{\partial W^{[3]}} = \frac{\partial L}{\partial z^{[3]}} (\mathbf{a}^{[2]})^T", lambda c: c.dZ[3] @ c.A[2].T)
+    claim(s2, s, "ex", ("dW", 3), r"\frac{\partial L}{\partial W^{[3]}} = (a^{[3]} - y) (\mathbf{a}^{[2]})^T", lambda c: (c.A[3] - c.Y) @ c.A[2].T)
+    claim(s2, s, "ex", ("dA", 2), r"\frac{\partial L}{\partial \mathbf{a}^{[2]}} = (a^{[3]} - y)(W^{[3]})^T", lambda c: c.W[3].T @ (c.A[3] - c.Y))
+    claim(s2, s, "ex", ("dA", 2), r"\frac{\partial L}{\partial \mathbf{a}^{[2]}} = \frac{\partial L}{\partial z^{[3]}} \frac{\partial z^{[3]}}{\partial \mathbf{a}^{[2]}}",
+          lambda c: c.W[3].T @ c.dZ[3])
+    claim(s2, s, "ex", ("dZ", 2), r"\frac{\partial L}{\partial \mathbf{z}^{[2]}} = \frac{\partial L}{\partial \mathbf{a}^{[2]}} \circ (\mathbf{a}^{[2]} \circ (1 - \mathbf{a}^{[2]}))",
+          lambda c: c.dA[2] * sg(c.A[2]))
+    claim(s2, s, "ex", ("db", 2), r"\frac{\partial L}{\partial \mathbf{b}^{[2]}} = \frac{\partial L}{\partial \mathbf{z}^{[2]}}", lambda c: c.dZ[2])
+    claim(s2, s, "ex", ("dW", 2), r"\frac{\partial L}{\partial W^{[2]}} = \frac{\partial L}{\partial \mathbf{z}^{[2]}} (\mathbf{a}^{[1]})^T", lambda c: c.dZ[2] @ c.A[1].T)
+    claim(s2, s, "ex", ("dA", 1), r"\frac{\partial L}{\partial \mathbf{a}^{[1]}} = (W^{[2]})^T \frac{\partial L}{\partial \mathbf{z}^{[2]}}", lambda c: c.W[2].T @ c.dZ[2])
+    claim(s2, s, "ex", ("dA", 1), r"\frac{\partial L}{\partial \mathbf{a}^{[1]}} = \frac{\partial \mathbf{z}^{[2]}}{\partial \mathbf{a}^{[1]}} \frac{\partial L}{\partial \mathbf{z}^{[2]}}",
+          lambda c: c.W[2].T @ c.dZ[2])
+    claim(s2, s, "ex", ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \frac{\partial L}{\partial \mathbf{a}^{[1]}} \circ (\mathbf{a}^{[1]} \circ (1 - \mathbf{a}^{[1]}))",
+          lambda c: c.dA[1] * sg(c.A[1]))
+    claim(s2, s, "ex", ("dW", 1), r"\frac{\partial L}{\partial W^{[1]}} = \frac{\partial L}{\partial \mathbf{z}^{[1]}} \mathbf{x}^T", lambda c: c.dZ[1] @ c.X.T)
+    claim(s2, s, "ex", ("dW", 1), r"\frac{\partial L}{\partial W^{[1]}} = \frac{\partial L}{\partial \mathbf{z}^{[1]}} (\mathbf{a}^{[0]})^T", lambda c: c.dZ[1] @ c.X.T)
+    claim(s2, s, "ex", ("db", 1), r"\frac{\partial L}{\partial \mathbf{b}^{[1]}} = \frac{\partial L}{\partial \mathbf{z}^{[1]}}", lambda c: c.dZ[1])
+    claim(s2, s, "ex", ("dZ", 2), r"dz^{[2]} = W^{[3]T} dz^{[3]} * \sigma'(\mathbf{z}^{[2]})", lambda c: c.W[3].T @ c.dZ[3] * sg(c.A[2]))
+    claim(s2, s, "ex", ("dW", 2), r"dW^{[2]} = dz^{[2]} a^{[1]T}", lambda c: c.dZ[2] @ c.A[1].T)
+    # the slides' typo in db^{[2]} (dL/dz_1 and sigma' once too often), and mistakes of the same kind
+    claim(s2, s, "ex", ("db", 2), r"\frac{\partial L}{\partial \mathbf{b}^{[2]}} = \frac{\partial L}{\partial \mathbf{z}^{[2]}} \circ (\mathbf{a}^{[2]} \circ (1 - \mathbf{a}^{[2]}))",
+          lambda c: c.dZ[2] * sg(c.A[2]), "twice")
+    claim(s2, s, "ex", ("db", 2), r"\frac{\partial L}{\partial \mathbf{b}^{[2]}} = \frac{\partial L}{\partial z_1^{[2]}} \circ (\mathbf{a}^{[2]} \circ (1 - \mathbf{a}^{[2]}))",
+          lambda c: c.dZ[2][0, 0] * sg(c.A[2]), "unit")
+    claim(s2, s, "ex", ("dW", 3), r"\frac{\partial L}{\partial W^{[3]}} = (y - a^{[3]}) (\mathbf{a}^{[2]})^T", lambda c: (c.Y - c.A[3]) @ c.A[2].T, "sign")
+    claim(s2, s, "ex", ("dW", 3), r"\frac{\partial L}{\partial W^{[3]}} = (a^{[3]} - y) (\mathbf{a}^{[1]})^T", lambda c: (c.A[3] - c.Y) @ c.A[1].T, "layer")
+    claim(s2, s, "ex", ("dW", 2), r"\frac{\partial L}{\partial W^{[2]}} = \frac{\partial L}{\partial \mathbf{z}^{[2]}} \mathbf{a}^{[1]}", lambda c: np.zeros((1, 1)), "transpose")
+    claim(s2, s, "ex", ("dW", 2), r"\frac{\partial L}{\partial W^{[2]}} = \frac{\partial L}{\partial \mathbf{z}^{[2]}} (\mathbf{a}^{[2]})^T", lambda c: c.dZ[2] @ c.A[2].T, "layer")
+    claim(s2, s, "ex", ("dA", 1), r"\frac{\partial L}{\partial \mathbf{a}^{[1]}} = W^{[2]} \frac{\partial L}{\partial \mathbf{z}^{[2]}}", lambda c: c.W[2] @ c.dZ[2], "transpose")
+    claim(s2, s, "ex", ("dA", 1), r"\frac{\partial L}{\partial \mathbf{a}^{[1]}} = (W^{[3]})^T \frac{\partial L}{\partial \mathbf{z}^{[2]}}", lambda c: np.zeros((1, 1)), "layer")
+    claim(s2, s, "ex", ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \frac{\partial L}{\partial \mathbf{a}^{[1]}} \circ \mathbf{a}^{[1]}",
+          lambda c: c.dA[1] * c.A[1], "value")
+    claim(s2, s, "ex", ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \frac{\partial L}{\partial \mathbf{a}^{[1]}} \circ (1 - \mathbf{a}^{[1]} \circ \mathbf{a}^{[1]})",
+          lambda c: c.dA[1] * (1 - c.A[1] ** 2), "wrong_activation")
+    claim(s2, s, "ex", ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \frac{\partial L}{\partial \mathbf{a}^{[1]}} \circ (\mathbf{a}^{[2]} \circ (1 - \mathbf{a}^{[2]}))",
+          lambda c: c.dA[1] * sg(c.A[2]), "layer")
+    claim(s2, s, "ex", ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \frac{\partial L}{\partial \mathbf{a}^{[1]}}", lambda c: c.dA[1], "no_derivative")
+    # Jacobian steps (denominator layout, as the slides; the numerator layout is a reading too)
+    jac = lambda of, wrt, text, f, key=None: claim(s2, s, "jac", (of, wrt), text, f, key)
+    jac(("z", 3, None), ("W", 3, None), r"\frac{\partial z^{[3]}}{\partial W^{[3]}} = (\mathbf{a}^{[2]})^T", lambda c: c.A[2].T)
+    jac(("z", 3, None), ("W", 3, None), r"\frac{\partial z^{[3]}}{\partial W^{[3]}} = [a_1^{[2]} \quad a_2^{[2]} \quad a_3^{[2]}]", lambda c: c.A[2].T)
+    jac(("z", 3, None), ("b", 3, None), r"\frac{\partial z^{[3]}}{\partial b^{[3]}} = 1", lambda c: np.ones((1, 1)))
+    jac(("z", 3, None), ("a", 2, None), r"\frac{\partial z^{[3]}}{\partial \mathbf{a}^{[2]}} = (W^{[3]})^T", lambda c: c.W[3].T)
+    jac(("z", 3, None), ("a", 2, None), r"\frac{\partial z^{[3]}}{\partial \mathbf{a}^{[2]}} = \begin{bmatrix} w_{1,1}^{[3]} \\ w_{1,2}^{[3]} \\ w_{1,3}^{[3]} \end{bmatrix}", lambda c: c.W[3].T)
+    jac(("z", 2, None), ("a", 1, None), r"\frac{\partial \mathbf{z}^{[2]}}{\partial \mathbf{a}^{[1]}} = (W^{[2]})^T", lambda c: c.W[2].T)
+    jac(("z", 2, None), ("a", 1, None), r"\frac{\partial \mathbf{z}^{[2]}}{\partial \mathbf{a}^{[1]}} = W^{[2]}", lambda c: c.W[2])
+    jac(("z", 1, None), ("a", 0, None), r"\frac{\partial \mathbf{z}^{[1]}}{\partial \mathbf{x}} = (W^{[1]})^T", lambda c: c.W[1].T)
+    jac(("a", 2, (1, 1)), ("z", 2, (1, 1)), r"\frac{\partial a_1^{[2]}}{\partial z_1^{[2]}} = a_1^{[2]} (1 - a_1^{[2]})", lambda c: sg(c.A[2][0:1, :]))
+    jac(("z", 2, (2, 1)), ("W", 2, (2, 3)), r"\frac{\partial z_2^{[2]}}{\partial w_{2,3}^{[2]}} = a_3^{[1]}", lambda c: c.A[1][2:3, :])
+    jac(("z", 2, (1, 1)), ("a", 1, (2, 1)), r"\frac{\partial z_1^{[2]}}{\partial a_2^{[1]}} = w_{1,2}^{[2]}", lambda c: c.W[2][0:1, 1:2])
+    jac(("z", 3, None), ("W", 3, None), r"\frac{\partial z^{[3]}}{\partial W^{[3]}} = (\mathbf{a}^{[1]})^T", lambda c: c.A[1].T, "layer")
+    jac(("z", 3, None), ("a", 2, None), r"\frac{\partial z^{[3]}}{\partial \mathbf{a}^{[2]}} = (W^{[2]})^T", lambda c: np.zeros((1, 1)), "layer")
+    jac(("z", 2, (1, 1)), ("a", 1, (2, 1)), r"\frac{\partial z_1^{[2]}}{\partial a_2^{[1]}} = w_{2,1}^{[2]}", lambda c: c.W[2][1:2, 0:1], "unit")
+    jac(("z", 2, (2, 1)), ("W", 2, (2, 3)), r"\frac{\partial z_2^{[2]}}{\partial w_{2,3}^{[2]}} = a_2^{[1]}", lambda c: c.A[1][1:2, :], "unit")
+    jac(("z", 2, (2, 1)), ("W", 2, (2, 3)), r"\frac{\partial z_2^{[2]}}{\partial w_{2,3}^{[2]}} = -a_3^{[1]}", lambda c: -c.A[1][2:3, :], "sign")
+    jac(("a", 2, (1, 1)), ("z", 2, (1, 1)), r"\frac{\partial a_1^{[2]}}{\partial z_1^{[2]}} = a_1^{[2]}", lambda c: c.A[2][0:1, :], "value")
+    # the whole batch, Ng C1W4 style, for the three layers
+    for l in (3, 2, 1):
+        prev = "X" if l == 1 else f"A^{{[{l - 1}]}}"
+        prev_np = "X" if l == 1 else f"A{l - 1}"
+        claim(NG4, s, "grad", ("dW", l), rf"dW^{{[{l}]}} = \frac{{1}}{{m}} dZ^{{[{l}]}} {prev}^T", lambda c, l=l: c.dZ[l] @ c.A[l - 1].T / c.m)
+        claim(NG4, s, "grad", ("dW", l), f"dW{l} = 1/m * np.dot(dZ{l}, {prev_np}.T)", lambda c, l=l: c.dZ[l] @ c.A[l - 1].T / c.m)
+        claim(NG4, s, "grad", ("db", l), f"db{l} = 1/m * np.sum(dZ{l}, axis=1, keepdims=True)", lambda c, l=l: c.dZ[l].sum(axis=1, keepdims=True) / c.m)
+        claim(NG4, s, "grad", ("dW", l), f"dW{l} = np.dot(dZ{l}, {prev_np}.T)", lambda c, l=l: c.dZ[l] @ c.A[l - 1].T, "1/m")
+        claim(NG4, s, "grad", ("db", l), f"db{l} = 1/m * np.sum(dZ{l}, axis=1)", lambda c, l=l: c.dZ[l].sum(axis=1) / c.m, "keepdims")
+        if l > 1:
+            claim(NG4, s, "grad", ("dA", l - 1), rf"dA^{{[{l - 1}]}} = W^{{[{l}]T}} dZ^{{[{l}]}}", lambda c, l=l: c.W[l].T @ c.dZ[l])
+            claim(NG4, s, "grad", ("dA", l - 1), f"dA{l - 1} = np.dot(W{l}.T, dZ{l})", lambda c, l=l: c.W[l].T @ c.dZ[l])
+            claim(NG4, s, "grad", ("dZ", l - 1), rf"dZ^{{[{l - 1}]}} = dA^{{[{l - 1}]}} * A^{{[{l - 1}]}} * (1 - A^{{[{l - 1}]}})",
+                  lambda c, l=l: c.dA[l - 1] * sg(c.A[l - 1]))
+            claim(NG4, s, "grad", ("dZ", l - 1), f"dZ{l - 1} = dA{l - 1} * sigmoid(Z{l - 1}) * (1 - sigmoid(Z{l - 1}))",
+                  lambda c, l=l: c.dA[l - 1] * sg(c.A[l - 1]))
+            claim(NG4, s, "grad", ("dZ", l - 1), f"dZ{l - 1} = dA{l - 1} * sigmoid(Z{l - 1})", lambda c, l=l: c.dA[l - 1] * c.A[l - 1], "value")
+            claim(NG4, s, "grad", ("dZ", l - 1), f"dZ{l - 1} = dA{l - 1} * A{l - 1} * (1 - A{l - 1}) / m", lambda c, l=l: c.dA[l - 1] * sg(c.A[l - 1]) / c.m, "1/m")
+            claim(NG4, s, "grad", ("dZ", l - 1), f"dZ{l - 1} = -dA{l - 1} * A{l - 1} * (1 - A{l - 1})", lambda c, l=l: -c.dA[l - 1] * sg(c.A[l - 1]), "sign")
+    claim(NG4, s, "grad", ("dA", 1), "dA^{[1]} = W^{[3]T} dZ^{[2]}", lambda c: np.zeros((1, 1)), "layer")
+    claim(NG4, s, "grad", ("dA", 2), "dA2 = np.dot(W2.T, dZ3)", lambda c: np.zeros((1, 1)), "layer")
+    claim(NG4, s, "grad", ("dA", 1), "dA1 = np.dot(W2, dZ2)", lambda c: c.W[2] @ c.dZ[2], "transpose")
+    claim(NG4, s, "grad", ("dW", 2), r"dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[2]T}", lambda c: c.dZ[2] @ c.A[2].T / c.m, "layer")
+    claim(NG4, s, "grad", ("dW", 3), r"dW^{[3]} = \frac{1}{N} \sum_{i=1}^{N} (a^{[3](i)} - y^{(i)}) (\mathbf{a}^{[2](i)})^T", lambda c: (c.A[3] - c.Y) @ c.A[2].T / c.m)
+    claim(s2, s, "grad", ("dW", 3), r"\frac{\partial J}{\partial W^{[3]}} = \frac{1}{N} \sum_{i=1}^{N} \frac{\partial L}{\partial z^{[3](i)}} (\mathbf{a}^{[2](i)})^T", lambda c: c.dZ[3] @ c.A[2].T / c.m)
+    claim(s2, s, "grad", ("dW", 3), r"\frac{\partial J}{\partial W^{[3]}} = \sum_{i=1}^{N} (a^{[3](i)} - y^{(i)}) (\mathbf{a}^{[2](i)})^T", lambda c: (c.A[3] - c.Y) @ c.A[2].T, "1/m")
+    # the forward pass, step by step
+    claim(s2, s, "fwd", ("Z", 3), r"z^{[3]} = W^{[3]} \mathbf{a}^{[2]} + b^{[3]}", lambda c: c.W[3] @ c.A[2] + c.b[3])
+    claim(s2, s, "fwd", ("Z", 2), r"\mathbf{z}^{[2]} = W^{[2]} \mathbf{a}^{[1]} + \mathbf{b}^{[2]}", lambda c: c.W[2] @ c.A[1] + c.b[2])
+    claim(s2, s, "fwd", ("A", 1), r"\mathbf{a}^{[1]} = \sigma(\mathbf{z}^{[1]})", lambda c: sigmoid(c.Z[1]))
+    claim(s2, s, "fwd", ("Z", 3), r"z^{[3]} = w_{1,1}^{[3]} a_1^{[2]} + w_{1,2}^{[3]} a_2^{[2]} + w_{1,3}^{[3]} a_3^{[2]} + b^{[3]}", lambda c: c.W[3] @ c.A[2] + c.b[3])
+    claim(s2, s, "fwd", ("Z", 3), r"z^{[3]} = w_{1,1}^{[3]} a_1^{[2]} + w_{1,2}^{[3]} a_1^{[2]} + w_{1,3}^{[3]} a_3^{[2]} + b^{[3]}",
+          lambda c: c.W[3][0, 0] * c.A[2][0] + c.W[3][0, 1] * c.A[2][0] + c.W[3][0, 2] * c.A[2][2] + c.b[3], "unit")
+    claim(s2, s, "fwd", ("Z", 2), r"\mathbf{z}^{[2]} = W^{[2]} \mathbf{a}^{[2]} + \mathbf{b}^{[2]}", lambda c: c.W[2] @ c.A[2] + c.b[2], "layer")
+
+
+seed002()
