@@ -82,7 +82,8 @@ def read_claim(text, resolver: Resolver, as_written: bool = False) -> Claim:
 def _latex_claim(text: str, resolver: Resolver, as_written: bool = False) -> Claim:
     if not ("=" in text or "\\to" in text or "leftarrow" in text or "gets" in text):
         raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like \\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...")
-    reading = Reading(text) if as_written else rewrite(text, resolver.spec.depth)
+    generic = any(rule.name not in ("sigmoid", "softmax") for rule in resolver.spec.activations)
+    reading = Reading(text) if as_written else rewrite(text, resolver.spec.depth, generic)
     instances = parse_latex_instances(reading.text, resolver)
     claims = []
     for bindings, parts in instances:

@@ -147,6 +147,8 @@ def repairs(text: str, spec, numpy_style: bool):
         if base and re.sub(r"\\[A-Za-z]+\s*\{\s*|\s*\}", "", base.group(1)) in ("W", "A", "X", "a", "x"):
             written = base.group(0).strip() + f"^[{match.group(1)}]"
             yield edit(match.end() - 1, match.end() - 1, "T"), f"a missing transpose: {written} where ({written})^T belongs"
+    for match in re.finditer(r"(\\mathbf\s*\{\s*x\s*\}|(?<![A-Za-z\\{])X)(?!\s*[\^_A-Za-z])", body):
+        yield edit(match.end(), match.end(), "^T"), f"a missing transpose: {match.group(1)} where {match.group(1)}^T belongs"
     for match in _LATEX_UNIT.finditer(body):
         digits = [g for g in match.groups() if g]
         for position, digit in enumerate(digits):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_LOSS = r"(\\mathcal\s*\{\s*[LJ]\s*\}|\\ell(?![a-zA-Z])|[LJCE](?![A-Za-z_^]))"
+_LOSS = r"(\\mathcal\s*\{\s*[LJ]\s*\}|\\ell(?![a-zA-Z])|[LJCE](?![A-Za-z_]))"
 _SYMBOL = r"(?<![A-Za-z\\])(\\delta(?![a-zA-Z])|\\(?:mathbf|boldsymbol|bm)\s*\{\s*[wbazWAZ]\s*\}|[wbazWAZ])"
 _PLAIN_LAYER = r"\^\s*(\{\s*([lL](?:\s*[+-]\s*1)?|\d)\s*\}|([lL]|\d)(?![A-Za-z0-9]))"
 
@@ -27,10 +27,23 @@ class Reading:
     alternatives: list["Reading"] = field(default_factory=list)  # other readings of an ambiguous text
 
 
-def rewrite(text: str, depth: int | None) -> Reading:
+def rewrite(text: str, depth: int | None, sigma_may_be_g: bool = False) -> Reading:
+    """`sigma_may_be_g`: the network's activations are not all the sigmoid, so \sigma may name its
+    activation (seed 001: "sigma is a non-linearity applied element-wise, e.g. sigmoid, ReLU")."""
+    reading = _rewrite(text, depth)
+    if sigma_may_be_g and re.search(r"\\sigma(?![a-zA-Z])", reading.text):
+        generic = re.sub(r"\\sigma(?![a-zA-Z])", "g", reading.text)
+        reading.alternatives.append(Reading(generic, reading.notes + [
+            "read \\sigma as the network's activation g (seed 001: sigma is whichever non-linearity the layer applies), "
+            "not the logistic sigmoid"]))
+    return reading
+
+
+def _rewrite(text: str, depth: int | None) -> Reading:
     notes: list[str] = []
+    bracketed = "^{[" in text.replace(" ", "")
     text = _nabla(text, depth, notes)
-    if "^{[" not in text.replace(" ", ""):
+    if not bracketed:
         goodfellow = _goodfellow(text)
         if goodfellow != text:
             notes.append("read in Goodfellow's notation: h^{(k)} is a^{[k]} (the activation), a^{(k)} is z^{[k]} "

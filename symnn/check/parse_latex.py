@@ -807,6 +807,8 @@ def _layer_of(argument) -> int | None:
     """The layer of g's argument (z^{[1]} -> 1), when all its symbols come from one layer."""
     names = {s.name for s in argument.free_symbols if hasattr(s, "name")}
     layers = {int(m.group(1)) for n in names if (m := re.fullmatch(r"[zZaA](\d+)(?:_\d+)?", n))}
+    if not layers:  # g(X W_1): the layer whose weights the argument uses
+        layers = {int(m.group(1)) for n in names if (m := re.fullmatch(r"[Wb](\d+)", n))}
     return layers.pop() if len(layers) == 1 else None
 
 

@@ -275,3 +275,184 @@ def seed002(net: Net = SEED2):
 
 
 seed002()
+
+
+def nielsen(net: Net = NIELSEN_NET):
+    """BP1-BP4 for one example of the quadratic cost C = 1/2 ||y - a^L||^2, in Nielsen's notation."""
+    n = NIELSEN
+    sp_ = lambda z: sigmoid(z) * (1 - sigmoid(z))
+    ex = lambda target, text, f, key=None: claim(n, net, "ex", target, text, f, key)
+    ex(("dZ", 2), r"\delta^L = (a^L - y) \odot \sigma'(z^L)", lambda c: (c.A[2] - c.Y) * sp_(c.Z[2]))
+    ex(("dZ", 2), r"\delta^L = \nabla_a C \odot \sigma'(z^L)", lambda c: (c.A[2] - c.Y) * sp_(c.Z[2]))
+    ex(("dZ", 2), r"\delta^2 = (a^2 - y) \odot \sigma'(z^2)", lambda c: (c.A[2] - c.Y) * sp_(c.Z[2]))
+    ex(("dZ", 2), r"\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^L_j)", lambda c: c.dA[2] * sp_(c.Z[2]))
+    ex(("dZ", 2), r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)", lambda c: (c.A[2] - c.Y) * sp_(c.Z[2]))
+    ex(("dZ", 1), r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", lambda c: (c.W[2].T @ c.dZ[2]) * sp_(c.Z[1]))
+    ex(("dZ", 1), r"\delta^1 = ((w^2)^T \delta^2) \odot \sigma'(z^1)", lambda c: (c.W[2].T @ c.dZ[2]) * sp_(c.Z[1]))
+    ex(("dZ", 1), r"\delta^1_j = \sum_k w^2_{kj} \delta^2_k \sigma'(z^1_j)", lambda c: (c.W[2].T @ c.dZ[2]) * sp_(c.Z[1]))
+    ex(("db", 2), r"\frac{\partial C}{\partial b^2_j} = \delta^2_j", lambda c: c.dZ[2])
+    ex(("db", 1), r"\frac{\partial C}{\partial b^1_j} = \delta^1_j", lambda c: c.dZ[1])
+    ex(("dW", 2), r"\frac{\partial C}{\partial w^2_{jk}} = a^1_k \delta^2_j", lambda c: c.dZ[2] @ c.A[1].T)
+    ex(("dW", 1), r"\frac{\partial C}{\partial w^1_{jk}} = x_k \delta^1_j", lambda c: c.dZ[1] @ c.X.T)
+    claim(n, net, "entry", ("dW", 2, (1, 2)), r"\frac{\partial C}{\partial w^2_{12}} = a^1_2 \delta^2_1", lambda c: c.A[1][1, 0] * c.dZ[2][0, 0])
+    claim(n, net, "entry", ("db", 2, (2, 1)), r"\frac{\partial C}{\partial b^2_2} = \delta^2_2", lambda c: c.dZ[2][1, 0])
+    claim(n, net, "entry", ("dZ", 2, (1, 1)), r"\delta^L_1 = (a^L_1 - y_1) \sigma'(z^L_1)", lambda c: (c.A[2][0, 0] - c.Y[0, 0]) * sp_(c.Z[2][0, 0]))
+    claim(n, net, "entry", ("dZ", 2, (1, 1)), r"\delta^L_1 = (a^L_1 - y_1) \sigma(z^L_1)", lambda c: (c.A[2][0, 0] - c.Y[0, 0]) * sigmoid(c.Z[2][0, 0]), "value")
+    claim(n, net, "entry", ("dW", 2, (1, 2)), r"\frac{\partial C}{\partial w^2_{12}} = a^1_1 \delta^2_1", lambda c: c.A[1][0, 0] * c.dZ[2][0, 0], "unit")
+    claim(n, net, "entry", ("dW", 2, (1, 2)), r"\frac{\partial C}{\partial w^2_{12}} = a^1_2 \delta^2_2", lambda c: c.A[1][1, 0] * c.dZ[2][1, 0], "unit")
+    ex(("dZ", 2), r"\delta^L = (y - a^L) \odot \sigma'(z^L)", lambda c: (c.Y - c.A[2]) * sp_(c.Z[2]), "sign")
+    ex(("dZ", 2), r"\delta^L = (a^L - y) \odot \sigma(z^L)", lambda c: (c.A[2] - c.Y) * sigmoid(c.Z[2]), "value")
+    ex(("dZ", 2), r"\delta^L = (a^L - y)", lambda c: c.A[2] - c.Y, "no_derivative")
+    ex(("dZ", 2), r"\delta^L = 2 (a^L - y) \odot \sigma'(z^L)", lambda c: 2 * (c.A[2] - c.Y) * sp_(c.Z[2]), "constant")
+    ex(("dZ", 2), r"\delta^L = (a^L - y) \odot (1 - (a^L)^2)", lambda c: (c.A[2] - c.Y) * (1 - c.A[2] ** 2), "wrong_activation")
+    ex(("dZ", 1), r"\delta^1 = (w^2)^T \delta^2", lambda c: c.W[2].T @ c.dZ[2], "no_derivative")
+    ex(("dZ", 1), r"\delta^1 = (w^2 \delta^2) \odot \sigma'(z^1)", lambda c: np.zeros((1, 1)), "transpose")
+    ex(("dZ", 1), r"\delta^1 = ((w^1)^T \delta^2) \odot \sigma'(z^1)", lambda c: np.zeros((1, 1)), "layer")
+    ex(("dZ", 1), r"\delta^1 = ((w^2)^T \delta^2) \odot \sigma'(z^2)", lambda c: np.zeros((1, 1)), "layer")
+    ex(("dZ", 1), r"\delta^1 = ((w^2)^T \delta^2) \odot \sigma(z^1)", lambda c: (c.W[2].T @ c.dZ[2]) * sigmoid(c.Z[1]), "value")
+    ex(("dW", 2), r"\frac{\partial C}{\partial w^2_{jk}} = a^2_k \delta^2_j", lambda c: np.zeros((1, 1)), "layer")
+    ex(("db", 2), r"\frac{\partial C}{\partial b^2_j} = -\delta^2_j", lambda c: -c.dZ[2], "sign")
+
+
+def seed000():
+    """Seed 000's 2-2-1 network one weight at a time, its update rule, the batch sums, and the perceptron."""
+    s0, net = SEED[0], SEED0
+    sg = lambda v: v * (1 - v)
+    e = lambda target, text, f, key=None: claim(s0, net, "entry", target, text, f, key)
+    d1 = lambda c, j, k: (c.A[2][0, 0] - c.Y[0, 0]) * c.W[2][0, j - 1] * sg(c.A[1][j - 1, 0]) * c.X[k - 1, 0]
+    for j, k in ((1, 1), (1, 2), (2, 1), (2, 2)):
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} a^{{[1]}}_{j} (1 - a^{{[1]}}_{j}) x_{k}",
+          lambda c, j=j, k=k: d1(c, j, k))
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} \sigma'(z^{{[1]}}_{j}) x_{k}",
+          lambda c, j=j, k=k: d1(c, j, k))
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w_{{{j}{k}}}}} = (\hat{{y}} - y) w_{j} a_{j} (1 - a_{j}) x_{k}", lambda c, j=j, k=k: d1(c, j, k))
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (y - a^{{[2]}}) w^{{[2]}}_{{1{j}}} a^{{[1]}}_{j} (1 - a^{{[1]}}_{j}) x_{k}",
+          lambda c, j=j, k=k: -d1(c, j, k), "sign")
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} a^{{[1]}}_{j} (1 - a^{{[1]}}_{j})",
+          lambda c, j=j, k=k: d1(c, j, k) / c.X[k - 1, 0], "missing_factor")
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} \sigma(z^{{[1]}}_{j}) x_{k}",
+          lambda c, j=j, k=k: d1(c, j, k) / sg(c.A[1][j - 1, 0]) * c.A[1][j - 1, 0], "value")
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} x_{k}",
+          lambda c, j=j, k=k: d1(c, j, k) / sg(c.A[1][j - 1, 0]), "no_derivative")
+        e(("dW", 1, (j, k)), rf"\frac{{\partial L}}{{\partial w^{{[1]}}_{{{j}{k}}}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} a^{{[1]}}_{j} (1 - a^{{[1]}}_{j}) x_{3 - k}",
+          lambda c, j=j, k=k: d1(c, j, 3 - k), "unit")
+    e(("dW", 1, (1, 1)), r"w_{11} \to w_{11} - \alpha.(-x_{1}.w_{1}.a_{1}.(1-a_{1})(y-\hat{y}))", lambda c: d1(c, 1, 1))
+    e(("dW", 1, (1, 1)), r"w_{11} \to w_{11} - \alpha.(x_{1}.w_{1}.a_{1}.(1-a_{1})(y-\hat{y}))", lambda c: -d1(c, 1, 1), "sign")
+    e(("dW", 1, (2, 1)), r"\frac{\partial L}{\partial w^{[1]}_{21}} = 2(a^{[2]} - y) w^{[2]}_{12} a^{[1]}_2 (1 - a^{[1]}_2) x_1", lambda c: 2 * d1(c, 2, 1), "constant")
+    e(("dW", 1, (2, 1)), r"\frac{\partial L}{\partial w^{[1]}_{21}} = (a^{[2]} - y) w^{[2]}_{11} a^{[1]}_2 (1 - a^{[1]}_2) x_1",
+      lambda c: d1(c, 2, 1) / c.W[2][0, 1] * c.W[2][0, 0], "unit")
+    for j in (1, 2):
+        e(("dW", 2, (1, j)), rf"\frac{{\partial L}}{{\partial w^{{[2]}}_{{1{j}}}}} = (a^{{[2]}} - y) a^{{[1]}}_{j}", lambda c, j=j: (c.A[2][0, 0] - c.Y[0, 0]) * c.A[1][j - 1, 0])
+        e(("dW", 2, (1, j)), rf"\frac{{\partial L}}{{\partial w^{{[2]}}_{{1{j}}}}} = (a^{{[2]}} - y) a^{{[1]}}_{3 - j}", lambda c, j=j: (c.A[2][0, 0] - c.Y[0, 0]) * c.A[1][2 - j, 0], "unit")
+        e(("dW", 2, (1, j)), rf"\frac{{\partial L}}{{\partial w^{{[2]}}_{{1{j}}}}} = (a^{{[2]}} - y) a^{{[2]}} (1 - a^{{[2]}}) a^{{[1]}}_{j}",
+          lambda c, j=j: (c.A[2][0, 0] - c.Y[0, 0]) * sg(c.A[2][0, 0]) * c.A[1][j - 1, 0], "twice")
+        e(("db", 1, (j, 1)), rf"\frac{{\partial L}}{{\partial b^{{[1]}}_{j}}} = (a^{{[2]}} - y) w^{{[2]}}_{{1{j}}} a^{{[1]}}_{j} (1 - a^{{[1]}}_{j})",
+          lambda c, j=j: d1(c, j, 1) / c.X[0, 0])
+    e(("db", 2, (1, 1)), r"\frac{\partial L}{\partial b^{[2]}} = a^{[2]} - y", lambda c: c.A[2][0, 0] - c.Y[0, 0])
+    e(("db", 2, (1, 1)), r"\frac{\partial L}{\partial b^{[2]}} = y - a^{[2]}", lambda c: c.Y[0, 0] - c.A[2][0, 0], "sign")
+    total = lambda target, text, f, key=None: claim(s0, net, "total", target, text, f, key)
+    total(("dW", 1, (1, 1)), r"\frac{\partial \mathcal{L} }{ \partial w_{1,1}^{[1]}}=\frac{1}{m}\sum_{i=1}^{m} \left( \left(a^{[2](i)} - y^{(i)}\right) "
+          r"w_1^{[2]} \left(a_1^{[1](i)}\left(1-a_1^{[1](i)}\right)\right) x_1^{(i)}\right)",
+          lambda c: np.mean((c.A[2][0] - c.Y[0]) * c.W[2][0, 0] * sg(c.A[1][0]) * c.X[0]))
+    total(("dW", 1, (1, 1)), r"\frac{\partial \mathcal{L} }{ \partial w_{1,1}^{[1]}}=\sum_{i=1}^{m} \left(a^{[2](i)} - y^{(i)}\right) w_1^{[2]} a_1^{[1](i)}\left(1-a_1^{[1](i)}\right) x_1^{(i)}",
+          lambda c: np.sum((c.A[2][0] - c.Y[0]) * c.W[2][0, 0] * sg(c.A[1][0]) * c.X[0]), "1/m")
+    total(("dW", 2, (1, 2)), r"\frac{\partial J}{\partial w^{[2]}_{12}} = \frac{1}{m} \sum_{i=1}^{m} (a^{[2](i)} - y^{(i)}) a^{[1](i)}_2",
+          lambda c: np.mean((c.A[2][0] - c.Y[0]) * c.A[1][1]))
+    total(("db", 2, (1, 1)), r"\frac{\partial J}{\partial b^{[2]}} = \frac{1}{m} \sum_{i=1}^{m} (a^{[2](i)} - y^{(i)})", lambda c: np.mean(c.A[2][0] - c.Y[0]))
+    total(("db", 2, (1, 1)), r"\frac{\partial J}{\partial b^{[2]}} = \frac{1}{m} \sum_{i=1}^{m} (y^{(i)} - a^{[2](i)})", lambda c: np.mean(c.Y[0] - c.A[2][0]), "sign")
+    g = lambda target, text, f, key=None: claim(s0, net, "grad", target, text, f, key)
+    g(("dW", 2), r"\frac{\partial \mathcal{L} }{ \partial W^{[2]} } = \frac{1}{m}\left(A^{[2]}-Y\right)\left(A^{[1]}\right)^T", lambda c: (c.A[2] - c.Y) @ c.A[1].T / c.m)
+    g(("db", 2), r"\frac{\partial \mathcal{L} }{ \partial b^{[2]} } = \frac{1}{m}\left(A^{[2]}-Y\right)\mathbf{1}", lambda c: (c.A[2] - c.Y).sum(axis=1, keepdims=True) / c.m)
+    g(("dW", 2), r"\frac{\partial \mathcal{L} }{ \partial W^{[2]} } = \left(A^{[2]}-Y\right)\left(A^{[1]}\right)^T", lambda c: (c.A[2] - c.Y) @ c.A[1].T, "1/m")
+    g(("dW", 1), r"\frac{\partial \mathcal{L} }{ \partial W^{[1]} } = \frac{1}{m} ((W^{[2]})^T (A^{[2]} - Y) \circ A^{[1]} \circ (1 - A^{[1]})) X^T",
+      lambda c: (c.W[2].T @ (c.A[2] - c.Y) * sg(c.A[1])) @ c.X.T / c.m)
+    g(("dW", 1), r"\frac{\partial \mathcal{L} }{ \partial W^{[1]} } = \frac{1}{m} ((W^{[2]})^T (A^{[2]} - Y) \circ A^{[1]} \circ (1 - A^{[1]})) X",
+      lambda c: np.zeros((1, 1)), "transpose")
+    # the perceptron for regression: half squared error, identity activation
+    p = PERCEPTRON
+    claim(s0, p, "entry", ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w_1} = (\hat{y} - y) x_1", lambda c: (c.A[1][0, 0] - c.Y[0, 0]) * c.X[0, 0])
+    claim(s0, p, "entry", ("dW", 1, (1, 2)), r"\frac{\partial L}{\partial w_2} = (\hat{y} - y) x_2", lambda c: (c.A[1][0, 0] - c.Y[0, 0]) * c.X[1, 0])
+    claim(s0, p, "entry", ("db", 1, (1, 1)), r"\frac{\partial L}{\partial b} = \hat{y} - y", lambda c: c.A[1][0, 0] - c.Y[0, 0])
+    claim(s0, p, "grad", ("dW", 1), r"\frac{\partial J}{\partial W^{[1]}} = \frac{1}{m} (A^{[1]} - Y) X^T", lambda c: (c.A[1] - c.Y) @ c.X.T / c.m)
+    claim(s0, p, "grad", ("db", 1), "db1 = np.mean(A1 - Y, axis=1, keepdims=True)", lambda c: (c.A[1] - c.Y).mean(axis=1, keepdims=True))
+    claim(s0, p, "entry", ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w_1} = 2 (\hat{y} - y) x_1", lambda c: 2 * (c.A[1][0, 0] - c.Y[0, 0]) * c.X[0, 0], "constant")
+    claim(s0, p, "entry", ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w_1} = (y - \hat{y}) x_1", lambda c: (c.Y[0, 0] - c.A[1][0, 0]) * c.X[0, 0], "sign")
+    claim(s0, p, "entry", ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w_1} = (\hat{y} - y) x_2", lambda c: (c.A[1][0, 0] - c.Y[0, 0]) * c.X[1, 0], "unit")
+    claim(s0, p, "entry", ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w_1} = \hat{y} - y", lambda c: c.A[1][0, 0] - c.Y[0, 0], "missing_factor")
+    claim(s0, p, "grad", ("dW", 1), r"\frac{\partial J}{\partial W^{[1]}} = (A^{[1]} - Y) X^T", lambda c: (c.A[1] - c.Y) @ c.X.T, "1/m")
+
+
+def goodfellow(net: Net = MULTI):
+    """Algorithm 6.4 for one example: a^{(k)} is the pre-activation, h^{(k)} the activation."""
+    gf = GOODFELLOW
+    ex = lambda target, text, f, key=None: claim(gf, net, "ex", target, text, f, key)
+    ex(("dZ", 2), r"\nabla_{a^{(2)}} J = h^{(2)} - y", lambda c: c.A[2] - c.Y)
+    ex(("dW", 2), r"\nabla_{W^{(2)}} J = \nabla_{a^{(2)}} J \, h^{(1)T}", lambda c: c.dZ[2] @ c.A[1].T)
+    ex(("db", 2), r"\nabla_{b^{(2)}} J = \nabla_{a^{(2)}} J", lambda c: c.dZ[2])
+    ex(("dA", 1), r"\nabla_{h^{(1)}} J = W^{(2)T} \nabla_{a^{(2)}} J", lambda c: c.W[2].T @ c.dZ[2])
+    ex(("dZ", 1), r"\nabla_{a^{(1)}} J = \nabla_{h^{(1)}} J \odot \mathbb{1}[a^{(1)} > 0]", lambda c: c.dA[1] * (c.Z[1] > 0))
+    ex(("dW", 1), r"\nabla_{W^{(1)}} J = \nabla_{a^{(1)}} J \, x^T", lambda c: c.dZ[1] @ c.X.T)
+    ex(("dW", 1), r"\nabla_{W^{(1)}} J = \nabla_{a^{(1)}} J \, h^{(0)T}", lambda c: c.dZ[1] @ c.X.T)
+    ex(("db", 1), r"\nabla_{b^{(1)}} J = \nabla_{a^{(1)}} J", lambda c: c.dZ[1])
+    ex(("dZ", 2), r"\nabla_{a^{(2)}} J = y - h^{(2)}", lambda c: c.Y - c.A[2], "sign")
+    ex(("dW", 2), r"\nabla_{W^{(2)}} J = \nabla_{a^{(2)}} J \, h^{(2)T}", lambda c: np.zeros((1, 1)), "layer")
+    ex(("dA", 1), r"\nabla_{h^{(1)}} J = W^{(2)} \nabla_{a^{(2)}} J", lambda c: np.zeros((1, 1)), "transpose")
+    ex(("dZ", 1), r"\nabla_{a^{(1)}} J = \nabla_{h^{(1)}} J", lambda c: c.dA[1], "no_derivative")
+    ex(("dZ", 1), r"\nabla_{a^{(1)}} J = \nabla_{h^{(1)}} J \odot h^{(1)}", lambda c: c.dA[1] * c.A[1], "value")
+    ex(("dW", 1), r"\nabla_{W^{(1)}} J = x \nabla_{a^{(1)}} J^T", lambda c: np.zeros((1, 1)), "transpose")
+    ex(("dZ", 1), r"\nabla_{a^{(1)}} J = \nabla_{h^{(1)}} J \odot \mathbb{1}[a^{(2)} > 0]", lambda c: np.zeros((1, 1)), "layer")
+    # CS229's notes, same network, the course notation
+    cs = lambda target, text, f, key=None: claim(CS229, net, "ex", target, text, f, key)
+    cs(("dZ", 2), r"\delta^{[2]} = \hat{y} - y", lambda c: c.A[2] - c.Y)
+    cs(("dZ", 2), r"\frac{\partial \mathcal{L}}{\partial z^{[2]}} = \operatorname{softmax}(z^{[2]}) - y", lambda c: c.A[2] - c.Y)
+    cs(("dW", 2), r"\frac{\partial \mathcal{L}}{\partial W^{[2]}} = \delta^{[2]} a^{[1]T}", lambda c: c.dZ[2] @ c.A[1].T)
+    cs(("dZ", 1), r"\delta^{[1]} = (W^{[2]T} \delta^{[2]}) \odot \mathbb{1}\{z^{[1]} > 0\}", lambda c: (c.W[2].T @ c.dZ[2]) * (c.Z[1] > 0))
+    cs(("dZ", 1), r"\delta^{[1]} = W^{[2]T} \delta^{[2]} * (z^{[1]} > 0)", lambda c: (c.W[2].T @ c.dZ[2]) * (c.Z[1] > 0))
+    cs(("dA", 1), r"\nabla_{\mathbf{a}^{[1]}} \mathcal{L} = W^{[2]T} \delta^{[2]}", lambda c: c.W[2].T @ c.dZ[2])
+    cs(("dW", 1), r"\nabla_{W^{[1]}} \mathcal{L} = \delta^{[1]} x^T", lambda c: c.dZ[1] @ c.X.T)
+    cs(("dW", 2), r"\frac{\partial \mathcal{L}}{\partial W^{[2]}} = a^{[1]} \delta^{[2]T}", lambda c: np.zeros((1, 1)), "transpose")
+    cs(("dZ", 1), r"\delta^{[1]} = (W^{[1]T} \delta^{[2]}) \odot \mathbb{1}\{z^{[1]} > 0\}", lambda c: np.zeros((1, 1)), "layer")
+    cs(("dZ", 2), r"\delta^{[2]} = (\hat{y} - y) \odot \hat{y} \odot (1 - \hat{y})", lambda c: (c.A[2] - c.Y) * c.A[2] * (1 - c.A[2]), "extra_factor")
+
+
+def cs231n():
+    """Row layout (X is (m, n_x), Z = X W): CS231n's case study and seed 001's sigma(X W_1) W_2."""
+    for net, source in ((ROW, SEED[1]), (ROW_BIAS, CS231N)):
+        g = lambda target, text, f, key=None: claim(source, net, "grad", target, text, f, key)
+        g(("dZ", 2), "dZ2 = softmax(Z2) - Y", lambda c: c.A[2] - c.Y)
+        g(("dW", 2), "dW2 = np.dot(A1.T, dZ2) / m", lambda c: c.A[1].T @ c.dZ[2] / c.m)
+        g(("dW", 2), "dW2 = A1.T @ (A2 - Y) / m", lambda c: c.A[1].T @ (c.A[2] - c.Y) / c.m)
+        g(("dA", 1), "dA1 = np.dot(dZ2, W2.T)", lambda c: c.dZ[2] @ c.W[2].T)
+        g(("dZ", 1), "dZ1 = dA1 * (Z1 > 0)", lambda c: c.dA[1] * (c.Z[1] > 0))
+        g(("dZ", 1), "dZ1 = np.where(Z1 > 0, dA1, 0)", lambda c: np.where(c.Z[1] > 0, c.dA[1], 0))
+        g(("dZ", 1), "dZ1 = np.dot(dZ2, W2.T) * (A1 > 0)", lambda c: c.dZ[2] @ c.W[2].T * (c.A[1] > 0))
+        g(("dW", 1), "dW1 = np.dot(X.T, dZ1) / m", lambda c: c.X.T @ c.dZ[1] / c.m)
+        g(("dW", 1), "dW1 = X.T @ (np.dot(dZ2, W2.T) * (Z1 > 0)) / X.shape[0]", lambda c: c.X.T @ c.dZ[1] / c.m)
+        g(("dW", 2), "dW2 = np.dot(dZ2, A1.T) / m", lambda c: np.zeros((1, 1)), "transpose")
+        g(("dW", 2), "dW2 = np.dot(A1.T, dZ2)", lambda c: c.A[1].T @ c.dZ[2], "1/m")
+        g(("dA", 1), "dA1 = np.dot(dZ2, W2)", lambda c: np.zeros((1, 1)), "transpose")
+        g(("dZ", 1), "dZ1 = dA1 * (Z2 > 0)", lambda c: np.zeros((1, 1)), "layer")
+        g(("dW", 1), "dW1 = np.dot(A1.T, dZ1) / m", lambda c: np.zeros((1, 1)), "layer")
+        g(("dZ", 1), "dZ1 = dA1 * A1 * (1 - A1)", lambda c: c.dA[1] * c.A[1] * (1 - c.A[1]), "wrong_activation")
+        g(("dZ", 2), "dZ2 = Y - softmax(Z2)", lambda c: c.Y - c.A[2], "sign")
+        g(("dZ", 1), "dZ1 = dA1", lambda c: c.dA[1], "no_derivative")
+        g(("dZ", 1), "dZ1 = dA1 * A1", lambda c: c.dA[1] * c.A[1], "value")
+    g = lambda target, text, f, key=None: claim(SEED[1], ROW, "grad", target, text, f, key)
+    g(("dW", 2), r"\nabla_{W_2}\ell = A_1^T (\hat{Y} - Y) / N", lambda c: c.A[1].T @ (c.A[2] - c.Y) / c.m)
+    g(("dW", 2), r"\nabla_{W_2}\ell = \frac{1}{m} \sigma(X W_1)^T (\hat{Y} - Y)", lambda c: np.maximum(c.X @ c.W[1], 0).T @ (c.A[2] - c.Y) / c.m)
+    g(("dW", 1), r"\nabla_{W_1}\ell = \frac{1}{m} X^T ((\hat{Y} - Y) W_2^T \circ \mathbf{1}\{X W_1 > 0\})",
+      lambda c: c.X.T @ ((c.A[2] - c.Y) @ c.W[2].T * (c.X @ c.W[1] > 0)) / c.m)
+    g(("dW", 2), r"\nabla_{W_2}\ell = A_1^T (Y - \hat{Y}) / N", lambda c: c.A[1].T @ (c.Y - c.A[2]) / c.m, "sign")
+    g(("dW", 2), r"\nabla_{W_2}\ell = A_1^T (\hat{Y} - Y)", lambda c: c.A[1].T @ (c.A[2] - c.Y), "1/m")
+    g(("dW", 1), r"\nabla_{W_1}\ell = \frac{1}{m} X^T ((\hat{Y} - Y) W_2 \circ \mathbf{1}\{X W_1 > 0\})", lambda c: np.zeros((1, 1)), "transpose")
+    b = lambda target, text, f, key=None: claim(CS231N, ROW_BIAS, "grad", target, text, f, key)
+    b(("db", 2), "db2 = np.sum(dZ2, axis=0, keepdims=True) / m", lambda c: c.dZ[2].sum(axis=0, keepdims=True) / c.m)
+    b(("db", 1), "db1 = np.sum(dZ1, axis=0, keepdims=True) / m", lambda c: c.dZ[1].sum(axis=0, keepdims=True) / c.m)
+    b(("db", 2), "db2 = np.sum(dZ2, axis=0, keepdims=True)", lambda c: c.dZ[2].sum(axis=0, keepdims=True), "1/m")
+    b(("db", 2), "db2 = -np.sum(dZ2, axis=0, keepdims=True) / m", lambda c: -c.dZ[2].sum(axis=0, keepdims=True) / c.m, "sign")
+
+
+nielsen()
+seed000()
+goodfellow()
+cs231n()
