@@ -14,15 +14,87 @@ Numerical choices:
 - clipping, not logits: A3 is clipped to [eps, 1 - eps] (eps of its dtype) before the log in
   compute_cost, so the cost and the gradients stay finite when an
   output reaches 0 or 1 (the fused dZ3 = A3 - Y needs no clipping);
-- constants are Python numbers, so float32 data and parameters stay float32 throughout.
+- constants are Python numbers, so float32 data and parameters stay float32 throughout;
+- labels: Y may be float, bool, uint8 or int; it is converted to the output's dtype before any
+  arithmetic (so -Y and 1 - Y never wrap around or raise), and Y of shape (m,) or (m, 1) for one output unit
+  is reshaped; any other shape is a ValueError naming the expected and the given shape;
+- X and the parameters' shapes are checked once per call, with a one-line ValueError.
 
-API: layer_sizes, initialize_parameters, forward_propagation, compute_cost, backward_propagation,
-update_parameters, nn_model, predict; and make_train_step, a fused in-place training step.
+API (the courses' names): layer_sizes, initialize_parameters, forward_propagation, compute_cost,
+backward_propagation, update_parameters, nn_model, predict; the L-layer API of C1W4
+(initialize_parameters_deep, linear_forward, linear_activation_forward, L_model_forward,
+linear_backward, linear_activation_backward, L_model_backward, L_layer_model); the optimizers of
+C2W2 (random_mini_batches, initialize_velocity, update_parameters_with_momentum, initialize_adam,
+update_parameters_with_adam, update_lr, schedule_lr_decay); and make_train_step, a fused in-place
+training step.
 """
 import numpy as np
 
 LAYER_DIMS = (2, 3, 3, 1)
 INIT_SCALES = {"random": lambda fan_in: 0.01, "xavier": lambda fan_in: np.sqrt(1 / fan_in), "he": lambda fan_in: np.sqrt(2 / fan_in)}
+# The courses' own recipes: np.random.seed(seed), then np.random.randn for W1, W2, ... in turn
+# (biases are zeros and draw nothing), times a scale from the fan-in n[l-1]: name -> (seed, scale).
+COURSE_SCHEMES = {
+    "c1w3": (2, lambda fan_in: 0.01),  # DLS C1W3 initialize_parameters(n_x, n_h, n_y)
+    "c1w4": (1, lambda fan_in: 0.01),  # DLS C1W4 initialize_parameters(n_x, n_h, n_y)
+    "c1w4_deep": (3, lambda fan_in: 0.01),  # DLS C1W4 initialize_parameters_deep (the step-by-step assignment)
+    "c1w4_app": (1, lambda fan_in: 1 / np.sqrt(fan_in)),  # DLS C1W4 application (dnn_app_utils_v3), used by L_layer_model
+    "c2w1_zeros": (None, None),  # DLS C2W1 initialize_parameters_zeros
+    "c2w1_random": (3, lambda fan_in: 10),  # DLS C2W1 initialize_parameters_random
+    "c2w1_he": (3, lambda fan_in: np.sqrt(2. / fan_in)),  # DLS C2W1 initialize_parameters_he
+}
+LAYOUT_NOTE = "the column layout: X is (n_x, m), Y is (n_y, m), one example per column"
+
+
+def _shape(array):
+    return tuple(np.shape(array))
+
+
+def _shape_error(X, parameters):
+    """Raise one ValueError naming the first shape that does not fit (X, then W1, b1, W2, ...)."""
+    if np.ndim(X) != 2:
+        raise ValueError(f"X has shape {_shape(X)}; expected a 2-D array (2, m) ({LAYOUT_NOTE})")
+    size = _shape(X)[0]
+    for l in range(1, len(parameters) // 2 + 1):
+        W = parameters.get(f"W{l}")
+        if W is None or np.ndim(W) != 2:
+            raise ValueError(f"parameters['W{l}'] has shape {None if W is None else _shape(W)}; expected a 2-D array (n[l], n[l-1])")
+        if _shape(W)[1] != size:
+            what = "X" if l == 1 else f"W{l - 1}"
+            raise ValueError(f"W{l} has shape {_shape(W)} but {what} gives {size} inputs to layer {l}; expected W{l} (n[l], n[l-1]) with n[l-1] = {size} ({LAYOUT_NOTE})")
+        size = _shape(W)[0]
+        b = parameters.get(f"b{l}")
+        expected = (size, 1)
+        if b is None or _shape(b) != expected:
+            raise ValueError(f"parameters['b{l}'] has shape {None if b is None else _shape(b)}; expected {expected} for W{l} of shape {_shape(W)}")
+
+
+def _labels(Y, A):
+    """Y as the output A's dtype and shape, or a ValueError naming both shapes.
+
+    bool, uint8 and integer labels become A's float dtype before any arithmetic (so -Y and 1 - Y
+    never wrap around or raise); labels of shape (m,), (1, m) or (m, 1) for a single output
+    unit are reshaped to (1, m); any other shape is refused, never broadcast.
+    """
+    if type(Y) is np.ndarray and Y.shape == A.shape:
+        return Y if Y.dtype == A.dtype else Y.astype(A.dtype)
+    Y = np.asarray(Y)
+    if Y.shape == A.shape:
+        return Y.astype(A.dtype)
+    m = A.shape[1]
+    n_y = A.shape[0]
+    if n_y == 1 and Y.size == m and (Y.ndim == 1 or (Y.ndim == 2 and 1 in Y.shape)):
+        return Y.reshape(A.shape).astype(A.dtype)
+    raise ValueError(f"Y has shape {Y.shape} but the output A3 has shape {A.shape}; expected Y (1, m), or labels of shape (m,) ({LAYOUT_NOTE})")
+
+
+def _step_inputs(X, Y, x_shape, y_shape, dtype):
+    """X and Y for the fused step, in its dtype, or a ValueError naming the shape that does not fit."""
+    X = np.asarray(X)
+    if X.shape != x_shape:
+        raise ValueError(f"X has shape {X.shape}; this train_step was made for X of shape {x_shape} ({LAYOUT_NOTE})")
+    Y = _labels(Y, np.empty(y_shape, dtype))
+    return X.astype(dtype, copy=False), Y
 
 
 def layer_sizes(X, Y):
@@ -30,21 +102,46 @@ def layer_sizes(X, Y):
     return (X.shape[0], 3, 3, Y.shape[0])
 
 
-def initialize_parameters(layer_dims=LAYER_DIMS, scheme="random", seed=2, dtype=np.float64):
-    """W{l} and b{l} for every layer, seeded. Biases start at zero. Schemes for the weights:
-    "zeros" (every hidden unit stays identical: zeros do not break symmetry), "random" (standard
-    normal x 0.01), "xavier" (normal x sqrt(1/n[l-1])), "he" (normal x sqrt(2/n[l-1]))."""
-    if scheme != "zeros" and scheme not in INIT_SCALES:
-        raise ValueError(f"unknown scheme {scheme!r}; use zeros, random, xavier or he")
-    rng = np.random.default_rng(seed)
+def initialize_parameters(*sizes, scheme=None, seed=None, dtype=None):
+    """W{l} and b{l} for every layer: initialize_parameters(layer_dims=LAYER_DIMS, scheme="random",
+    seed=None, dtype=np.float64), or with the sizes as the course's n_x, n_h, n_y.
+
+    Modern schemes draw from np.random.default_rng(seed) (seed None means 2): "zeros" (every hidden
+    unit stays identical: zeros do not break symmetry), "random" (standard normal x 0.01), "xavier"
+    (normal x sqrt(1/n[l-1])), "he" (normal x sqrt(2/n[l-1])). The courses' schemes reproduce their
+    arrays bit for bit: they call np.random.seed(seed) (seed None means the course's own) and then
+    np.random.randn for W1, W2, ... in turn, as the notebooks do, so NumPy's global generator moves
+    on exactly as it would there: "c1w3", "c1w4", "c1w4_deep", "c1w4_app", "c2w1_zeros",
+    "c2w1_random", "c2w1_he" (see COURSE_SCHEMES).
+    """
+    rest = ()
+    if sizes and not np.isscalar(sizes[0]):  # (layer_dims, scheme, seed, dtype), any of them by keyword
+        sizes, rest = tuple(sizes[0]), sizes[1:]
+    if len(rest) > 3:
+        raise TypeError("initialize_parameters takes (layer_dims, scheme, seed, dtype) or the sizes n_x, n_h, n_y")
+    given = dict(zip(("scheme", "seed", "dtype"), rest))
+    scheme = given.get("scheme", scheme or "random")
+    seed = given.get("seed", seed)
+    dtype = given.get("dtype", np.float64 if dtype is None else dtype)
+    layer_dims = LAYER_DIMS if not sizes else tuple(int(n) for n in sizes)
+    if len(layer_dims) < 2 or min(layer_dims) < 1:
+        raise ValueError(f"layer_dims {layer_dims} needs an input size and at least one layer, all at least 1")
+    course = COURSE_SCHEMES.get(scheme)
+    if course is None and scheme != "zeros" and scheme not in INIT_SCALES:
+        raise ValueError(f"unknown scheme {scheme!r}; use zeros, random, xavier, he or one of the courses': {', '.join(COURSE_SCHEMES)}")
+    if course is not None and course[0] is not None:
+        np.random.seed(course[0] if seed is None else seed)
+    rng = np.random.default_rng(2 if seed is None else seed) if course is None else None
     parameters = {}
     for l in range(1, len(layer_dims)):
         fan_in, fan_out = layer_dims[l - 1], layer_dims[l]
-        shape = (fan_out, fan_in)
-        if scheme == "zeros":
-            parameters[f"W{l}"] = np.zeros(shape, dtype)
+        if scheme in ("zeros", "c2w1_zeros"):
+            W = np.zeros((fan_out, fan_in))
+        elif course is not None:
+            W = np.random.randn(fan_out, fan_in) * course[1](fan_in)
         else:
-            parameters[f"W{l}"] = (rng.standard_normal(shape) * INIT_SCALES[scheme](fan_in)).astype(dtype)
+            W = rng.standard_normal((fan_out, fan_in)) * INIT_SCALES[scheme](fan_in)
+        parameters[f"W{l}"] = W.astype(dtype)
         parameters[f"b{l}"] = np.zeros((fan_out, 1), dtype)
     return parameters
 
@@ -57,31 +154,37 @@ def forward_propagation(X, parameters):
     b2 = parameters["b2"]
     W3 = parameters["W3"]
     b3 = parameters["b3"]
+    if X.ndim != 2 or b1.shape != (W1.shape[0], 1) or b2.shape != (W2.shape[0], 1) or b3.shape != (W3.shape[0], 1):
+        _shape_error(X, parameters)
+    try:  # a W that does not fit its input stops a matmul: reported by _shape_error, in one line
+        # layer 1
+        # Z^[1] = W^[1] X + b^[1] 1ᵀ
+        Z1 = W1 @ X + b1
+        # A^[1] = 1/(1 + exp(-Z^[1]))
+        A1 = 1/(1 + np.exp(-Z1))
 
-    # layer 1
-    # Z^[1] = W^[1] X + b^[1] 1ᵀ
-    Z1 = W1 @ X + b1
-    # A^[1] = 1/(1 + exp(-Z^[1]))
-    A1 = 1/(1 + np.exp(-Z1))
+        # layer 2
+        # Z^[2] = W^[2] A^[1] + b^[2] 1ᵀ
+        Z2 = W2 @ A1 + b2
+        # A^[2] = 1/(1 + exp(-Z^[2]))
+        A2 = 1/(1 + np.exp(-Z2))
 
-    # layer 2
-    # Z^[2] = W^[2] A^[1] + b^[2] 1ᵀ
-    Z2 = W2 @ A1 + b2
-    # A^[2] = 1/(1 + exp(-Z^[2]))
-    A2 = 1/(1 + np.exp(-Z2))
-
-    # layer 3
-    # Z^[3] = W^[3] A^[2] + b^[3] 1ᵀ
-    Z3 = W3 @ A2 + b3
-    # A^[3] = 1/(1 + exp(-Z^[3]))
-    A3 = 1/(1 + np.exp(-Z3))
+        # layer 3
+        # Z^[3] = W^[3] A^[2] + b^[3] 1ᵀ
+        Z3 = W3 @ A2 + b3
+        # A^[3] = 1/(1 + exp(-Z^[3]))
+        A3 = 1/(1 + np.exp(-Z3))
+    except ValueError:
+        _shape_error(X, parameters)
+        raise
 
     cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "Z3": Z3, "A3": A3}
     return A3, cache
 
 
 def compute_cost(A3, Y):
-    """The cost J over the m examples, as a Python float."""
+    """The cost J over the m examples, as a Python float. Y: see _labels (any dtype; checked shape)."""
+    Y = _labels(Y, A3)
     m = Y.shape[1]
     eps = np.finfo(A3.dtype).eps
     # clipped to [eps, 1 - eps]: the log stays finite when an output reaches 0 or 1
@@ -99,6 +202,7 @@ def backward_propagation(parameters, cache, X, Y):
     A1 = cache["A1"]
     A2 = cache["A2"]
     A3 = cache["A3"]
+    Y = _labels(Y, cache["A3"])
 
     # layer 3
     # SymPy simplified dL/dA ∘ g'(.) = ((1 - Y)/(1 - A^[3]) - Y/A^[3]) ∘ (A^[3]*(1 - A^[3])) to the line below
@@ -134,21 +238,21 @@ def backward_propagation(parameters, cache, X, Y):
 
 
 def update_parameters(parameters, grads, learning_rate=1.2):
-    """One gradient-descent step: theta := theta - learning_rate * dtheta (a new dictionary)."""
-    return {
-        "W1": parameters["W1"] - learning_rate * grads["dW1"],
-        "b1": parameters["b1"] - learning_rate * grads["db1"],
-        "W2": parameters["W2"] - learning_rate * grads["dW2"],
-        "b2": parameters["b2"] - learning_rate * grads["db2"],
-        "W3": parameters["W3"] - learning_rate * grads["dW3"],
-        "b3": parameters["b3"] - learning_rate * grads["db3"],
-    }
+    """One gradient-descent step for any depth: theta := theta - learning_rate * dtheta (a new dictionary)."""
+    return {name: value - learning_rate * grads["d" + name] for name, value in parameters.items()}
 
 
-def nn_model(X, Y, layer_dims=None, num_iterations=10000, learning_rate=1.2, print_cost=False, scheme="random", seed=2):
-    """Train by gradient descent from initialize_parameters(layer_dims, scheme, seed); returns the parameters."""
-    layer_dims = layer_sizes(X, Y) if layer_dims is None else layer_dims
-    parameters = initialize_parameters(layer_dims, scheme, seed, dtype=np.result_type(X.dtype, np.float32))
+def nn_model(X, Y, layer_dims=None, num_iterations=10000, learning_rate=1.2, print_cost=False, scheme="random", seed=None):
+    """Train by gradient descent from initialize_parameters(layer_dims, scheme=scheme, seed=seed); returns
+    the parameters. layer_dims may be the course's n_h (a number): the sizes are then n_x, n_h, n_y."""
+    X = np.asarray(X)
+    n_x, n_y = X.shape[0], LAYER_DIMS[-1]
+    if layer_dims is None:
+        layer_dims = (n_x,) + LAYER_DIMS[1:]
+    elif np.isscalar(layer_dims):
+        layer_dims = (n_x, int(layer_dims), n_y)
+    parameters = initialize_parameters(layer_dims, scheme=scheme, seed=seed, dtype=np.result_type(X.dtype, np.float32))
+    Y = _labels(Y, np.empty((n_y, X.shape[1]), np.result_type(X.dtype, np.float32)))
     for i in range(num_iterations):
         A3, cache = forward_propagation(X, parameters)
         if print_cost and i % 1000 == 0:
@@ -158,10 +262,290 @@ def nn_model(X, Y, layer_dims=None, num_iterations=10000, learning_rate=1.2, pri
     return parameters
 
 
-def predict(parameters, X):
-    """1 where the output is above 0.5, else 0."""
-    A3, _ = forward_propagation(X, parameters)
-    return (A3 > 0.5).astype(int)
+def predict(*arguments):
+    """predict(parameters, X) as in C1W3, or predict(X, y, parameters) as in C1W4's dnn_app_utils (which
+    also prints the accuracy on y).
+    The prediction is 1 where the output is above 0.5, else 0."""
+    if len(arguments) == 3:
+        X, y, parameters = arguments
+    elif len(arguments) == 2:
+        parameters, X = arguments
+        y = None
+    else:
+        raise TypeError("predict takes (parameters, X) or (X, y, parameters)")
+    if not isinstance(parameters, dict):
+        raise TypeError("predict takes (parameters, X) or (X, y, parameters); parameters must be the dictionary of W1, b1, ...")
+    if len(parameters) == len(LAYER_DIMS) * 2 - 2:
+        A3, _ = forward_propagation(X, parameters)
+    else:
+        A3, _ = L_model_forward(X, parameters)
+    p = (A3 > 0.5).astype(int)
+    if y is not None:
+        print("Accuracy: " + str(np.mean(p == _labels(y, A3))))
+    return p
+
+
+# --- the L-layer API of DLS C1W4 (any depth) ------------------------------------------------------
+# caches as the course builds them: one ((A_prev, W, b), Z) per layer, so a test can inject its own.
+
+LAYER_ACTIVATIONS = ["sigmoid", "sigmoid", "sigmoid"]  # this network's g[1], ..., g[L]
+
+
+def _sigmoid_forward(Z):
+    """sigmoid: A = g(Z)."""
+    # A = 1/(1 + exp(-Z))
+    A = 1/(1 + np.exp(-Z))
+    return A
+
+
+def _sigmoid_backward(dA, Z):
+    """sigmoid: dZ = dA ∘ g'(Z), from the activation cache Z."""
+    # A = 1/(1 + exp(-Z))
+    A = 1/(1 + np.exp(-Z))
+    # dZ = dA ∘ (A*(1 - A))
+    dZ = A*dA*(1 - A)
+    return dZ
+
+
+def _relu_forward(Z):
+    """relu: A = g(Z)."""
+    # A = (Z if Z > 0 else 0)
+    A = np.maximum(Z, 0)
+    return A
+
+
+def _relu_backward(dA, Z):
+    """relu: dZ = dA ∘ g'(Z), from the activation cache Z."""
+    # dZ = dA ∘ (1 if Z > 0 else 0)
+    dZ = np.where(Z > 0, dA, 0)
+    return dZ
+
+
+def _tanh_forward(Z):
+    """tanh: A = g(Z)."""
+    # A = tanh(Z)
+    A = np.tanh(Z)
+    return A
+
+
+def _tanh_backward(dA, Z):
+    """tanh: dZ = dA ∘ g'(Z), from the activation cache Z."""
+    # A = tanh(Z)
+    A = np.tanh(Z)
+    # dZ = dA ∘ (1 - A**2)
+    dZ = dA*(1 - A**2)
+    return dZ
+
+
+ACTIVATIONS = {"sigmoid": (_sigmoid_forward, _sigmoid_backward), "relu": (_relu_forward, _relu_backward), "tanh": (_tanh_forward, _tanh_backward)}
+
+
+def _activation(name):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; this module has {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+def _layer_activation(l, L):
+    """The activation of layer l of L: this network's own for its depth; for another depth the
+    hidden layers share the hidden activation and layer L has the output one."""
+    if L == len(LAYER_ACTIVATIONS):
+        return LAYER_ACTIVATIONS[l - 1]
+    if l == L:
+        return LAYER_ACTIVATIONS[-1]
+    hidden = set(LAYER_ACTIVATIONS[:-1])
+    if len(hidden) != 1:
+        raise ValueError(f"a {L}-layer network needs one hidden activation, but this module's hidden layers use {sorted(hidden)}")
+    return LAYER_ACTIVATIONS[0]
+
+
+def initialize_parameters_deep(layer_dims, scheme="c1w4_deep", seed=None, dtype=np.float64):
+    """W1, b1, ..., WL, bL for sizes layer_dims = [n_x, n1, ..., nL]; see initialize_parameters.
+
+    The default is the course's: np.random.seed(3), then np.random.randn(n[l], n[l-1]) * 0.01 for
+    each layer in turn ("c1w4_deep", the step-by-step assignment's test); "c1w4_app" is the
+    application's np.random.seed(1), np.random.randn(n[l], n[l-1]) / np.sqrt(n[l-1]).
+    """
+    return initialize_parameters(layer_dims, scheme=scheme, seed=seed, dtype=dtype)
+
+
+def linear_forward(A_prev, W, b):
+    """Z and the linear cache (A_prev, W, b)."""
+    # Z = W A_prev + b 1ᵀ
+    Z = W @ A_prev + b
+    return Z, (A_prev, W, b)
+
+
+def linear_activation_forward(A_prev, W, b, activation):
+    """A = g(Z) with Z = linear_forward(A_prev, W, b); the cache is ((A_prev, W, b), Z)."""
+    forward, _ = _activation(activation)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    return forward(Z), (linear_cache, Z)
+
+
+def L_model_forward(X, parameters):
+    """AL and the caches [((A_prev, W, b), Z) for each layer]; layers as in _layer_activation."""
+    L = len([name for name in parameters if name.startswith("W")])
+    caches = []
+    A = X
+    for l in range(1, L + 1):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters.get(f"b{l}", 0), _layer_activation(l, L))
+        caches.append(cache)
+    return A, caches
+
+
+def linear_backward(dZ, cache):
+    """dA_prev, dW, db from dZ and the linear cache (A_prev, W, b); m = the examples in A_prev."""
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    # dW = 1/m dZ A_prevᵀ
+    dW = (dZ @ A_prev.T) / m
+    # db = 1/m dZ 1
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    # dA_prev = Wᵀ dZ
+    dA_prev = W.T @ dZ
+    return dA_prev, dW, db
+
+
+def linear_activation_backward(dA, cache, activation):
+    """dA_prev, dW, db through g and the linear step, from the cache ((A_prev, W, b), Z)."""
+    linear_cache, Z = cache
+    _, backward = _activation(activation)
+    return linear_backward(backward(dA, Z), linear_cache)
+
+
+def L_model_backward(AL, Y, caches):
+    """The gradients {"dA{l-1}", "dW{l}", "db{l}"} from AL, Y and the course's caches, any depth.
+
+    As in the course, dAL is dL/dAL itself (from AL as given, not clipped, so an injected cache
+    gives the course's numbers) and each layer goes through linear_activation_backward.
+    """
+    Y = _labels(Y, AL)
+    L = len(caches)
+    # dAL = (1 - Y)/(1 - AL) - Y/AL
+    dAL = (1 - Y)/(1 - AL) - Y/AL
+    grads = {}
+    dA = dAL
+    for l in range(L, 0, -1):
+        dA_prev, dW, db = linear_activation_backward(dA, caches[l - 1], _layer_activation(l, L))
+        grads[f"dA{l - 1}"], grads[f"dW{l}"] = dA_prev, dW
+        grads[f"db{l}"] = db
+        dA = dA_prev
+    return grads
+
+
+def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False, scheme="c1w4_app", seed=None):
+    """Gradient descent on an L-layer network from initialize_parameters_deep(layers_dims, scheme);
+    returns (parameters, costs), the cost recorded every 100 iterations as in the course."""
+    X = np.asarray(X)
+    parameters = initialize_parameters_deep(layers_dims, scheme=scheme, seed=seed, dtype=np.result_type(X.dtype, np.float32))
+    costs = []
+    for i in range(num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        cost = compute_cost(AL, Y)
+        grads = L_model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+            print(f"Cost after iteration {i}: {cost}")
+        if i % 100 == 0 or i == num_iterations:
+            costs.append(cost)
+    return parameters, costs
+
+
+# --- the optimizers of DLS C2W2 -------------------------------------------------------------------
+
+
+def update_parameters_with_gd(parameters, grads, learning_rate):
+    """One gradient-descent step (a new dictionary): theta = -grad*learning_rate + theta."""
+    updated = {}
+    for name, theta in parameters.items():
+        grad = grads["d" + name]
+        theta = -grad*learning_rate + theta
+        updated[name] = theta
+    return updated
+
+
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """[(mini_batch_X, mini_batch_Y), ...]: the examples shuffled by np.random.seed(seed) and
+    np.random.permutation(m), as the course does, then cut into batches of mini_batch_size (the
+    last one holds the rest)."""
+    X = np.asarray(X)
+    Y = np.asarray(Y)
+    m = X.shape[1]
+    if Y.shape[1] != m:
+        raise ValueError(f"X has {m} examples but Y has {Y.shape[1]} (Y of shape {Y.shape}; {LAYOUT_NOTE})")
+    np.random.seed(seed)
+    permutation = list(np.random.permutation(m))
+    shuffled_X = X[:, permutation]
+    shuffled_Y = Y[:, permutation]
+    mini_batches = []
+    for start in range(0, m, mini_batch_size):
+        stop = start + mini_batch_size
+        mini_batches.append((shuffled_X[:, start:stop], shuffled_Y[:, start:stop]))
+    return mini_batches
+
+
+def initialize_velocity(parameters):
+    """v["dW1"], v["db1"], ...: zeros shaped like each parameter."""
+    return {"d" + name: np.zeros_like(value) for name, value in parameters.items()}
+
+
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    """One step of gradient descent with momentum; returns (parameters, v), both new dictionaries.
+
+    For each parameter theta with gradient grad and velocity v:
+        v = beta*v + grad*(1 - beta)
+        theta = -learning_rate*v + theta
+    """
+    velocities, updated, new_velocities = v, {}, {}
+    for name, theta in parameters.items():
+        grad, v = grads["d" + name], velocities["d" + name]
+        v = beta*v + grad*(1 - beta)
+        theta = -learning_rate*v + theta
+        updated[name], new_velocities["d" + name] = theta, v
+    return updated, new_velocities
+
+
+def initialize_adam(parameters):
+    """(v, s): zeros shaped like each parameter, keyed "dW1", "db1", ..."""
+    return initialize_velocity(parameters), initialize_velocity(parameters)
+
+
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """One Adam step at step number t (from 1); returns (parameters, v, s, v_corrected, s_corrected),
+    new dictionaries, as the course does.
+
+    For each parameter theta with gradient grad, first moment v and second moment s:
+        v = beta1*v + grad*(1 - beta1)
+        v_corrected = v/(1 - beta1**t)
+        s = beta2*s + grad**2*(1 - beta2)
+        s_corrected = s/(1 - beta2**t)
+        theta = -learning_rate*v_corrected/(epsilon + sqrt(s_corrected)) + theta
+    """
+    moments, squares = v, s
+    updated, new_v, new_s, v_corrections, s_corrections = {}, {}, {}, {}, {}
+    for name, theta in parameters.items():
+        key = "d" + name
+        grad, v, s = grads[key], moments[key], squares[key]
+        v = beta1*v + grad*(1 - beta1)
+        v_corrected = v/(1 - beta1**t)
+        s = beta2*s + grad**2*(1 - beta2)
+        s_corrected = s/(1 - beta2**t)
+        theta = -learning_rate*v_corrected/(epsilon + np.sqrt(s_corrected)) + theta
+        updated[name], new_v[key], new_s[key], v_corrections[key], s_corrections[key] = theta, v, s, v_corrected, s_corrected
+    return updated, new_v, new_s, v_corrections, s_corrections
+
+
+def update_lr(learning_rate0, epoch_num, decay_rate):
+    """Learning-rate decay: learning_rate = learning_rate0/(decay_rate*epoch_num + 1)."""
+    learning_rate = learning_rate0/(decay_rate*epoch_num + 1)
+    return learning_rate
+
+
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    """Learning-rate decay in steps of time_interval epochs: learning_rate = learning_rate0/(decay_rate*floor(epoch_num/time_interval) + 1)."""
+    learning_rate = learning_rate0/(decay_rate*np.floor(epoch_num/time_interval) + 1)
+    return learning_rate
 
 
 def make_train_step(parameters, m):
@@ -170,7 +554,8 @@ def make_train_step(parameters, m):
     The same equations as forward_propagation, backward_propagation and update_parameters, run
     with preallocated buffers and in-place updates: learning_rate/m is folded into dZ3 once
     (everything after it is linear in dZ3), so dW and db arrive already scaled. The arrays in
-    `parameters` are updated in place; X and Y must have m examples and the parameters' dtype.
+    `parameters` are updated in place; X must be of shape (n_x, m); X and Y in another dtype
+    (or labels as in _labels) are converted first, which costs a copy per call.
     """
     W1 = parameters["W1"]
     b1 = parameters["b1"]
@@ -179,6 +564,10 @@ def make_train_step(parameters, m):
     W3 = parameters["W3"]
     b3 = parameters["b3"]
     dtype = W1.dtype
+    x_shape = (2, m)
+    y_shape = (1, m)
+    if W1.shape != (3, 2) or b1.shape != (3, 1) or W2.shape != (3, 3) or b2.shape != (3, 1) or W3.shape != (1, 3) or b3.shape != (1, 1):
+        _shape_error(np.empty(x_shape), parameters)
     add = np.add
     add_reduce = np.add.reduce
     exp = np.exp
@@ -206,6 +595,8 @@ def make_train_step(parameters, m):
     A3 = Z3  # nothing reads Z3 afterwards
 
     def train_step(X, Y, learning_rate=1.2):
+        if X.shape != x_shape or Y.shape != y_shape or X.dtype != dtype or Y.dtype != dtype:
+            X, Y = _step_inputs(X, Y, x_shape, y_shape, dtype)
         scale = learning_rate / m
         # Z^[1] = W^[1] X + b^[1] 1ᵀ
         matmul(W1, X, out=Z1)

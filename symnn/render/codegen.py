@@ -22,6 +22,7 @@ from ..notation import _plain
 from ..rules.activations import Softmax
 from ..spec import NetworkSpec
 from .environment import render
+from .course_api import CourseAPIWriter
 from .escape import shell_word
 from .fusedstep import FusedStepWriter, Line
 from .matrixtext import matrix_text
@@ -105,6 +106,42 @@ class ModuleWriter:
     def uses_m(self) -> bool:
         return self.spec.reduction == "mean"
 
+    def checks(self) -> dict:
+        """What the module checks about X, Y and the parameters, and how it words a mismatch."""
+        spec, column = self.spec, self.column
+        n_x, n_y = spec.n_inputs, spec.n_outputs
+        one_hot = spec.loss.needs_one_hot
+        names = [(f"W{l}", f"b{l}") for l in range(1, self.depth + 1)]
+        # X's rank and each b against its W: a wrong b would broadcast silently; a W that does not
+        # fit its input stops a matmul, which forward_propagation reports through _shape_error
+        condition = ["X.ndim != 2"]
+        for W, b in names:
+            if spec.bias:
+                condition.append(f"{b}.shape != ({W}.shape[0], 1)" if column else f"{b}.shape != (1, {W}.shape[1])")
+        step = []
+        for l, (W, b) in enumerate(names, start=1):
+            shape = (spec.sizes[l], spec.sizes[l - 1]) if column else (spec.sizes[l - 1], spec.sizes[l])
+            step.append(f"{W}.shape != {shape}")
+            if spec.bias:
+                step.append(f"{b}.shape != {(spec.sizes[l], 1) if column else (1, spec.sizes[l])}")
+        if one_hot:
+            alternatives = ", or integer class labels 0..%d of shape (m,)" % (n_y - 1)
+        elif n_y == 1:
+            alternatives = ", or labels of shape (m,)"
+        else:
+            alternatives = ""
+        return dict(
+            one_hot=one_hot,
+            layout_note=("the column layout: X is (n_x, m), Y is (n_y, m), one example per column" if column
+                         else "the row layout: X is (m, n_x), Y is (m, n_y), one example per row"),
+            x_expected=f"({n_x}, m)" if column else f"(m, {n_x})",
+            w_expected="(n[l], n[l-1])" if column else "(n[l-1], n[l])",
+            y_expected=f"({n_y}, m)" if column else f"(m, {n_y})",
+            y_alternatives=alternatives,
+            forward_condition=" or ".join(condition),
+            step_condition=" or ".join(step),
+        )
+
     # --- everything the template needs ---
     def context(self, command_out: str | None) -> dict:
         spec = self.spec
@@ -148,7 +185,9 @@ class ModuleWriter:
             proof=self.derivation.proof,
             gradient_names=self.parameter_names("d"),
             parameters_in_step=self.parameter_names(),
+            checks=self.checks(),
         )
+        context.update(CourseAPIWriter(self).context())
         context["softmax"] = any(isinstance(a, Softmax) for a in spec.activations)
         context["imports"] = sorted(self.printer.used_modules | {"numpy"})
         return context
