@@ -43,7 +43,7 @@ COURSE_SCHEMES = {
     "c2w1_random": (3, lambda fan_in: 10),  # DLS C2W1 initialize_parameters_random
     "c2w1_he": (3, lambda fan_in: np.sqrt(2. / fan_in)),  # DLS C2W1 initialize_parameters_he
 }
-LAYOUT_NOTE = "the column layout: X is (n_x, m), Y is (n_y, m), one example per column"
+LAYOUT_NOTE = 'the column layout: X is (n_x, m), Y is (n_y, m), one example per column'
 
 
 def _shape(array):
@@ -268,7 +268,7 @@ def predict(*arguments):
 # --- the L-layer API of DLS C1W4 (any depth) ------------------------------------------------------
 # caches as the course builds them: one ((A_prev, W, b), Z) per layer, so a test can inject its own.
 
-LAYER_ACTIVATIONS = ["tanh", "sigmoid"]  # this network's g[1], ..., g[L]
+LAYER_ACTIVATIONS = ['tanh', 'sigmoid']  # this network's g[1], ..., g[L]
 
 
 def _tanh_forward(Z):
@@ -317,7 +317,7 @@ def _relu_backward(dA, Z):
     return dZ
 
 
-ACTIVATIONS = {"tanh": (_tanh_forward, _tanh_backward), "sigmoid": (_sigmoid_forward, _sigmoid_backward), "relu": (_relu_forward, _relu_backward)}
+ACTIVATIONS = {'tanh': (_tanh_forward, _tanh_backward), 'sigmoid': (_sigmoid_forward, _sigmoid_backward), 'relu': (_relu_forward, _relu_backward)}
 
 
 def _activation(name):

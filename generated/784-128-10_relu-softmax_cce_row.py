@@ -47,7 +47,7 @@ COURSE_SCHEMES = {
     "c2w1_random": (3, lambda fan_in: 10),  # DLS C2W1 initialize_parameters_random
     "c2w1_he": (3, lambda fan_in: np.sqrt(2. / fan_in)),  # DLS C2W1 initialize_parameters_he
 }
-LAYOUT_NOTE = "the row layout: X is (m, n_x), Y is (m, n_y), one example per row"
+LAYOUT_NOTE = 'the row layout: X is (m, n_x), Y is (m, n_y), one example per row'
 
 
 def _shape(array):
@@ -297,7 +297,7 @@ def predict(*arguments):
 # --- the L-layer API of DLS C1W4 (any depth) ------------------------------------------------------
 # caches as the course builds them: one ((A_prev, W, b), Z) per layer, so a test can inject its own.
 
-LAYER_ACTIVATIONS = ["relu", "softmax"]  # this network's g[1], ..., g[L]
+LAYER_ACTIVATIONS = ['relu', 'softmax']  # this network's g[1], ..., g[L]
 
 
 def _relu_forward(Z):
@@ -362,7 +362,7 @@ def _tanh_backward(dA, Z):
     return dZ
 
 
-ACTIVATIONS = {"relu": (_relu_forward, _relu_backward), "softmax": (_softmax_forward, _softmax_backward), "sigmoid": (_sigmoid_forward, _sigmoid_backward), "tanh": (_tanh_forward, _tanh_backward)}
+ACTIVATIONS = {'relu': (_relu_forward, _relu_backward), 'softmax': (_softmax_forward, _softmax_backward), 'sigmoid': (_sigmoid_forward, _sigmoid_backward), 'tanh': (_tanh_forward, _tanh_backward)}
 
 
 def _activation(name):
