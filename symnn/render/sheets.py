@@ -21,6 +21,7 @@ from ..derive.perweight import LOSS, NetworkDerivation
 from ..derive.steps import activation_steps
 from ..errors import SpecError
 from ..rules.activations import Softmax, a, z
+from ..rules.fused import general_output_gradient
 from .environment import make_environment
 from .files import MARKER
 from .sheetmath import LINE_WIDTH, Applied, ChainProduct, Update, broken_lines, fill, sheet_latex, shown
@@ -124,6 +125,7 @@ class SheetBuilder:
             "loss": self.loss(),
             "activations": self.activations(),
             "output_delta": self.output_delta(),
+            "output_condition": self.output_condition(),
             "gradients": self.gradients(),
             "deltas": self.deltas(),
             "index_form": [self.index_equation(e.equation) for e in index_form(spec)],
@@ -314,8 +316,21 @@ class SheetBuilder:
             product = factors[0].value * factors[1].value
             if isinstance(product, sp.MatrixBase):
                 product = product[0, 0]
-            out.append(self.equation(n.delta(depth, j), chain, product, delta.closed_form))
+            sides = [chain, product, delta.closed_form]
+            if self.spec.loss.needs_one_hot:  # a - y holds when the targets sum to 1: show SymPy's general form
+                general = general_output_gradient(product, n.a(depth, j))
+                if general is not None:
+                    sides.insert(2, general)
+            out.append(self.equation(n.delta(depth, j), *sides))
         return out
+
+    def output_condition(self) -> str | None:
+        """The condition under which the fused output gradient holds (sum of y = 1), or None."""
+        if not self.spec.loss.needs_one_hot:
+            return None
+        n, depth = self.notation, self.spec.depth
+        units = list(self.derivation.units(depth))
+        return self.tex(sp.Eq(sp.Add(*[n.y(j) for j in units]), 1), chain=False)
 
     def chosen_gradients(self):
         d = self.derivation

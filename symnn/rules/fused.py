@@ -2,6 +2,12 @@
 
 sigmoid + log loss, softmax + cross-entropy and linear + half squared error all collapse to a - y;
 other pairs keep the product of the two factors, because expanding them makes them longer.
+
+Softmax + cross-entropy is a - y only under a condition. SymPy's own form of the product is
+dL/dz_j = a_j (y_1 + ... + y_n) - y_j (`general_output_gradient`), which becomes a_j - y_j when the
+targets of an example sum to 1 (one-hot labels, or soft labels that sum to 1). symnn uses a - y and
+states the condition: the sheet shows both forms and the condition, and the generated module checks
+that each example's Y sums to 1 (raising otherwise) instead of computing a wrong gradient.
 """
 from __future__ import annotations
 
@@ -27,6 +33,16 @@ def fused_output_gradient(activation, loss: Loss, outputs, preactivations, targe
         dl_da[j] * activation.derivative_at(outputs[j], preactivations[j]) for j in range(len(outputs))
     ]
     return [_simplest(product, outputs[j], {}) for j, product in enumerate(products)]
+
+
+def general_output_gradient(product: sp.Expr, output: sp.Symbol) -> sp.Expr | None:
+    """The cancelled product collected on the output a_j, with no condition on the targets
+    (a_j (y_1 + ... + y_n) - y_j for softmax + cross-entropy), or None past the time limit."""
+    try:
+        with time_limit(SECONDS, "simplifying the output gradient"):
+            return sp.collect(sp.expand(sp.cancel(sp.together(product))), output)
+    except LimitExceeded:
+        return None
 
 
 def _simplest(product: sp.Expr, output: sp.Symbol, identities: dict) -> sp.Expr:
