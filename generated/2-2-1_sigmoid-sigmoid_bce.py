@@ -351,8 +351,13 @@ def initialize_parameters_deep(layer_dims, scheme="c1w4_deep", seed=None, dtype=
 
 def linear_forward(A_prev, W, b):
     """Z and the linear cache (A_prev, W, b)."""
-    # Z = W A_prev + b 1ᵀ
-    Z = W @ A_prev + b
+    if np.shape(b) != (np.shape(W)[0], 1):  # b would broadcast silently
+        raise ValueError(f"b has shape {np.shape(b)} but W has shape {np.shape(W)}; expected b (n[l], 1) = {(np.shape(W)[0], 1)} ({LAYOUT_NOTE})")
+    try:
+        # Z = W A_prev + b 1ᵀ
+        Z = W @ A_prev + b
+    except ValueError:
+        raise ValueError(f"W has shape {np.shape(W)} but A_prev has shape {np.shape(A_prev)}; expected W (n[l], n[l-1]) with n[l-1] = {np.shape(A_prev)[0]} ({LAYOUT_NOTE})") from None
     return Z, (A_prev, W, b)
 
 

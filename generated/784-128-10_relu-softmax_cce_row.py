@@ -396,8 +396,13 @@ def initialize_parameters_deep(layer_dims, scheme="c1w4_deep", seed=None, dtype=
 
 def linear_forward(A_prev, W, b):
     """Z and the linear cache (A_prev, W, b)."""
-    # Z = A_prev W + 1 b
-    Z = A_prev @ W + b
+    if np.shape(b) != (1, np.shape(W)[1]):  # b would broadcast silently
+        raise ValueError(f"b has shape {np.shape(b)} but W has shape {np.shape(W)}; expected b (1, n[l]) = {(1, np.shape(W)[1])} ({LAYOUT_NOTE})")
+    try:
+        # Z = A_prev W + 1 b
+        Z = A_prev @ W + b
+    except ValueError:
+        raise ValueError(f"W has shape {np.shape(W)} but A_prev has shape {np.shape(A_prev)}; expected W (n[l-1], n[l]) with n[l-1] = {np.shape(A_prev)[1]} ({LAYOUT_NOTE})") from None
     return Z, (A_prev, W, b)
 
 

@@ -13,19 +13,35 @@ symnn); the inputs are built the way those tests build them. Sources:
 - C2W2 (Optimization methods): testCases.py and public_tests.py of the dlai_tools version, as held
   in the public code index (file id 41927015372), and update_lr_test / schedule_lr_decay_test.
 """
+import atexit
 import functools
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from symnn.render.codegen import module_source
-from symnn.spec import parse_spec
-from symnn.verify_code import load_generated
+ROOT = Path(__file__).resolve().parents[1]
+OUT = Path(tempfile.mkdtemp(prefix="symnn_course_"))
+atexit.register(shutil.rmtree, OUT, ignore_errors=True)
 
 
 @functools.lru_cache(maxsize=None)
 def module(sizes, act):
-    return load_generated(module_source(parse_spec(sizes, act=act)), f"course_{sizes}_{act}".replace("-", "_").replace(",", "_"))
+    """The module as a course user gets it: written by `symnn codegen`, then imported from the file."""
+    path = OUT / f"course_{sizes}_{act}.py".replace("-", "_").replace(",", "_")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    subprocess.run([sys.executable, "-m", "symnn", "codegen", sizes, "--act", act, "-o", str(path), "--force"],
+                   check=True, env=env, capture_output=True)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
 
 
 def planar():

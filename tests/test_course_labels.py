@@ -196,14 +196,14 @@ def test_float32_in_float32_out_with_integer_labels(make):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(1, 6), st.integers(0, 2**31 - 1))
-def test_L_model_backward_matches_central_differences_at_any_depth(depth, seed):
-    m = module("3-4-1", "tanh,sigmoid")
+@given(st.integers(1, 6), st.integers(0, 2**31 - 1), st.sampled_from(["column", "row"]))
+def test_L_model_backward_matches_central_differences_at_any_depth(depth, seed, layout):
+    m = module("3-4-1", "tanh,sigmoid", layout=layout)
     rng = np.random.default_rng(seed)
     dims = [3] + list(rng.integers(1, 5, depth - 1)) + [1] if depth > 1 else [3, 1]
     parameters = m.initialize_parameters_deep(dims, scheme="c1w4_app", seed=seed % 1000)
-    X = rng.normal(size=(3, 5))
-    Y = rng.integers(0, 2, (1, 5))
+    X = rng.normal(size=(3, 5)) if layout == "column" else rng.normal(size=(5, 3))
+    Y = rng.integers(0, 2, (1, 5)) if layout == "column" else rng.integers(0, 2, (5, 1))
     grads = m.L_model_backward(*m.L_model_forward(X, parameters)[:1], Y, m.L_model_forward(X, parameters)[1])
 
     def cost(p):
@@ -217,3 +217,11 @@ def test_L_model_backward_matches_central_differences_at_any_depth(depth, seed):
         minus[name][index] -= 1e-6
         numeric = (cost(plus) - cost(minus)) / 2e-6
         assert grads["d" + name][index] == pytest.approx(numeric, rel=1e-5, abs=1e-9)
+
+
+def test_linear_forward_refuses_a_bias_that_would_broadcast_and_a_w_that_does_not_fit():
+    m = planar()
+    with pytest.raises(ValueError, match=r"^b has shape \(1, 1\) but W has shape \(4, 3\); expected b \(n\[l\], 1\) = \(4, 1\)"):
+        m.linear_forward(np.zeros((3, 5)), np.zeros((4, 3)), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"^W has shape \(4, 2\) but A_prev has shape \(3, 5\)"):
+        m.linear_forward(np.zeros((3, 5)), np.zeros((4, 2)), np.zeros((4, 1)))
