@@ -15,7 +15,7 @@ import pytest
 
 from corpus.function_claims import FUNCTION_CLAIMS, truth_of_function_claim
 from corpus.network_claims import CLAIMS
-from corpus.numeric import context, jacobian, verdict_of
+from corpus.numeric import activate, context, jacobian, verdict_of
 
 import symnn
 from symnn.check.compare import Checker
@@ -45,6 +45,10 @@ NAMED = {
 def truth(entry) -> str:
     """The claim's verdict by the numbers: its intended formula against central differences."""
     net, kind, target = entry["net"], entry["kind"], entry["target"]
+    if kind == "identity":  # the activation's derivative by central differences, at z away from ReLU's kink
+        z = np.concatenate([np.linspace(-3.9, 3.7, 20), [0.5, -0.5, 1.3]])
+        right = (activate(target, z + 1e-6) - activate(target, z - 1e-6)) / 2e-6
+        return verdict_of(entry["formula"](z), right)
     if kind == "jac":
         value = np.asarray(entry["formula"](context(net, 1)), float)
         return verdict_of(value, jacobian(net, *target), either_layout=True)

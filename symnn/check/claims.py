@@ -17,7 +17,7 @@ from ..errors import ParseError
 from . import algebra
 from .algebra import ExampleSum, M
 from .notations import Reading, rewrite
-from .parse_latex import Derivative, Jacobian, parse_latex_instances
+from .parse_latex import Derivative, Jacobian, parse_latex_chain, parse_latex_instances
 from .parse_numpy import looks_like_numpy, read_numpy_side
 from .resolve import Resolver, Target, UnresolvedSymbol
 
@@ -41,6 +41,7 @@ class Claim:
     label: str | None = None  # what messages call it, where the target's name does not fit (a Jacobian step)
     jacobian: bool = False  # a step of the chain: either layout of a Jacobian is a reading of it
     layout: str = "denominator"  # how a Jacobian step is read: denominator (seed 002), numerator, diagonal
+    identity: bool = False  # an identity in one variable z (sigma'(z) = sigma(z)(1 - sigma(z))): forward is its left side
     instances: list = field(default_factory=list)  # an index form: the claim at each value of its free indices
     alternatives: list = field(default_factory=list)  # texts of other readings of an ambiguous notation
     alternative_notes: list = field(default_factory=list)  # for each, how it reads the notation
@@ -73,13 +74,56 @@ def shown_claim(text) -> str:
 def read_claim(text, resolver: Resolver, as_written: bool = False) -> Claim:
     """`as_written`: read the text exactly as written, without other books' notations (an alternative reading)."""
     text = claim_text(text)
+    if IDENTITY.match(text):
+        return _identity_claim(text, resolver)
     if looks_like_numpy(text):
         return _numpy_claim(text, resolver)
     return _latex_claim(text, resolver, as_written)
 
 
 # --- LaTeX ---
+IDENTITY = re.compile(r"^\s*(\\sigma|g|\\tanh|\\(?:operatorname|mathrm|text)\s*\{\s*\w+\s*\})\s*"
+                      r"(\^\s*\{?\s*(\\prime|')+\s*\}?|'+|\^\s*\{\s*\[\s*\d+\s*\]\s*(\\prime|')*\s*\})*\s*"
+                      r"(\\left)?\s*\(\s*z\s*(\\right)?\s*\)\s*=")
+
+
+class _IdentityResolver:
+    """Symbols of an identity in z (seed 004's sigma'(z) = sigma(z)(1 - sigma(z))): z and nothing else."""
+
+    VARIABLE = sp.Symbol("identity_z")
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.row_layout = False
+
+    def symbol(self, base, layer=None, sub="", hat=False, written=""):
+        if base == "z" and layer is None and not sub and not hat:
+            return self.VARIABLE
+        raise ParseError(f"an identity in z uses z alone; {written or base!r} is not z")
+
+    def gradient(self, of, written=""):
+        raise ParseError("a derivative of the loss cannot appear in an identity in z")
+
+    def jacobian(self, of, wrt):
+        raise ParseError("a step of the chain cannot appear in an identity in z")
+
+
+def _identity_claim(text: str, resolver: Resolver) -> Claim:
+    r"""\sigma'(z) = \sigma(z)(1 - \sigma(z)), \tanh'(z) = 1 - \tanh^2(z): graded as identities in z, the left side
+    built from the activation's own rule (its derivative by SymPy's diff)."""
+    parts = parse_latex_chain(text, _IdentityResolver(resolver.spec))
+    expressions = [value for kind, value in parts if kind == "expr"]
+    notes = [value for kind, value in parts if kind == "note"]
+    if len(expressions) < 2 or any(algebra.is_matrix(e) for e in expressions):
+        raise ParseError("an identity needs two sides in z, like \\sigma'(z) = \\sigma(z)(1 - \\sigma(z))")
+    head = expressions[0]
+    label = text.split("=")[0].strip()
+    return Claim(text, Target("Z", 1), expressions[1:], "identity", "latex", notes, forward=head, label=label, identity=True)
+
+
 def _latex_claim(text: str, resolver: Resolver, as_written: bool = False) -> Claim:
+    if IDENTITY.match(text):
+        return _identity_claim(text, resolver)
     if not ("=" in text or "\\to" in text or "leftarrow" in text or "gets" in text):
         raise ParseError("a claim needs a left-hand side, =, and a right-hand side, like \\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...")
     generic = any(rule.name not in ("sigmoid", "softmax") for rule in resolver.spec.activations)
@@ -87,10 +131,17 @@ def _latex_claim(text: str, resolver: Resolver, as_written: bool = False) -> Cla
     instances = parse_latex_instances(reading.text, resolver)
     claims = []
     for bindings, parts in instances:
-        claim = _latex_parts(text, parts, resolver, list(reading.notes))
+        try:
+            claim = _latex_parts(text, parts, resolver, list(reading.notes))
+        except ParseError:
+            if len(instances) > 1:
+                continue  # dA^{[l-1]} at l = 1 is a derivative by the data: that value of l does not exist
+            raise
         if bindings:
             claim.notes.append("at " + ", ".join(f"{k} = {v}" for k, v in sorted(bindings.items())))
         claims.append(claim)
+    if not claims:
+        raise ParseError("the index form names no gradient symnn knows at any value of its indices")
     claim = claims[0]
     if len(claims) > 1 or instances[0][0]:
         letters = ", ".join(sorted(instances[0][0]))

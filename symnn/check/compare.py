@@ -189,7 +189,36 @@ class Checker:
         worst.seconds = time.perf_counter() - started
         return worst
 
+    def _grade_identity(self, claim: Claim, shown: str) -> Verdict:
+        """Both sides of an identity in z at 40 values of z (none exactly 0, where ReLU' is a convention)."""
+        grid = {"identity_z": np.concatenate([np.linspace(-4.1, 3.9, 33), [0.5, -0.5, 1.0, -1.0, 2.0, 0.1, -0.1]])}
+        base = dict(claim=shown, target=claim.label, mode="identity", notes=list(claim.notes))
+        right = np.broadcast_to(np.asarray(evaluate(claim.forward, grid), float), grid["identity_z"].shape)
+        worst = None
+        for side in claim.sides:
+            try:
+                value = np.broadcast_to(np.asarray(evaluate(side, grid), float), right.shape)
+            except (KeyError, ValueError, TypeError, OverflowError, ZeroDivisionError) as exc:
+                return Verdict(message=f"cannot evaluate the right-hand side: {exc}", verdict="undecided", **base)
+            state = _agreement(value, right)
+            if state["far"]:
+                where = int(np.argmax(np.abs(value - right) / (np.abs(value) + np.abs(right) + 1e-12)))
+                diagnosis = SIGN if _same([value], [-right]) else None
+                ratio = value[np.abs(right) > 1e-9] / right[np.abs(right) > 1e-9]
+                if diagnosis is None and ratio.size and _same([value], [float(ratio[0]) * right]):
+                    diagnosis = f"a constant factor: the claim is {sp.nsimplify(round(float(ratio[0]), 9))} times the right answer"
+                counterexample = {"point": where, "claimed": _rounded(value[where]), "correct": _rounded(right[where]),
+                                  "inputs": {"z": _rounded(grid["identity_z"][where])}}
+                return Verdict(message=f"differs from {claim.label} at z = {_rounded(grid['identity_z'][where])}", verdict="wrong",
+                               diagnosis=diagnosis, counterexample=counterexample, points=int(np.isfinite(right).sum()), **base)
+            if state["close_only"]:
+                worst = Verdict(message="agrees to about 4 digits but not to rounding error", verdict="undecided", **base)
+        return worst or Verdict(message=f"equal at all {int(np.isfinite(right).sum())} values of z", verdict="correct",
+                                points=int(np.isfinite(right).sum()), **base)
+
     def _grade_claim(self, claim: Claim, shown: str) -> Verdict:
+        if claim.identity:
+            return self._grade_identity(claim, shown)
         if claim.instances:  # an index form: every value of its free indices
             verdicts = [self._grade_claim(instance, shown) for instance in claim.instances]
             worst = min(verdicts, key=lambda v: ORDER[v.verdict])

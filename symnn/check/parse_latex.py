@@ -68,8 +68,8 @@ AMP: "&"
 REL: /=|:=|\\to(?![a-zA-Z])|\\rightarrow|\\leftarrow|\\gets|\\mapsto/
 PLUS: "+"
 MINUS: "-"
-MULOP: /\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\.(?!\d)/
-STAR: "*" | /\\ast(?![a-zA-Z])/
+MULOP: /\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\.(?![\d*])/
+STAR: "*" | ".*" | /\\ast(?![a-zA-Z])/
 CMP: />=|<=|>|<|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a-zA-Z])/
 NPCALL.3: /np\.(sum|mean|dot|matmul|multiply|divide|exp|log|tanh|power|square|transpose)(?![a-zA-Z])/
 KWARG.3: /(axis|keepdims)\s*=\s*(-?\d|True|False)/
@@ -548,7 +548,17 @@ class _Builder:
         return self._finish(self._node(inner))
 
     def _seq(self, *items):
-        values = [self._node(item) for item in items]
+        values = []
+        for item in items:
+            power = _power_of_group(item)
+            if power is not None and values and isinstance(values[-1], FunctionName) and values[-1].power is None:
+                # \tanh(z)^2 is tanh(z)^2, as \tanh^2(z): the power belongs to the function's value
+                group, exponent = power
+                function = values.pop()
+                values += [FunctionName(function.name, function.prime, function.layer,
+                                        self._finish(self._node(exponent))), self._node(group)]
+                continue
+            values.append(self._node(item))
         return self._fold(values)
 
     def _fold(self, values):
@@ -814,3 +824,15 @@ def _layer_of(argument) -> int | None:
 
 def _has_weight(value) -> bool:
     return any(re.fullmatch(r"W\d+", getattr(s, "name", "")) for s in value.free_symbols)
+
+
+def _power_of_group(item):
+    """(group, exponent) for a postfix `( ... )^{e}` with that one script, else None."""
+    if not (isinstance(item, lark.Tree) and item.data == "postfix" and len(item.children) == 2):
+        return None
+    primary, script = item.children
+    if not (isinstance(primary, lark.Tree) and primary.data == "group"):
+        return None
+    if not (isinstance(script, lark.Tree) and len(script.children) == 2 and _is_token(script.children[0], "CARET")):
+        return None
+    return primary, script.children[1]

@@ -110,12 +110,16 @@ class NumpyClaimReader(FormulaReader):
 
     def _build_Call(self, node: ast.Call, depth):
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("sum", "mean", "astype", "reshape", "copy") and not (
+        if isinstance(func, ast.Attribute) and func.attr in ("sum", "mean", "astype", "reshape", "copy", "dot") and not (
                 isinstance(func.value, ast.Name) and func.value.id in MODULE_PREFIXES):
             if func.attr.startswith("_"):
                 raise ParseError("attribute names starting with _ are not allowed")
             if func.attr == "reshape":
                 return self._reshape(func.value, node.args, depth)
+            if func.attr == "dot":  # a.dot(b) is np.dot(a, b)
+                if len(node.args) != 1 or node.keywords:
+                    raise ParseError("a.dot() takes one array")
+                return algebra.matmul(self._build(func.value, depth), self._build(node.args[0], depth))
             target = self._build(func.value, depth)
             if func.attr in ("sum", "mean"):
                 return self._total(target, node.keywords, depth, mean=func.attr == "mean")

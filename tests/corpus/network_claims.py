@@ -456,3 +456,66 @@ nielsen()
 seed000()
 goodfellow()
 cs231n()
+
+
+def later():
+    """Written after the rest, as a check on notations the fixes had not seen (most passed at once)."""
+    s = SEED2
+    g = lambda source, net, target, text, f, key=None: claim(source, net, "grad", target, text, f, key)
+    sg = lambda v: v * (1 - v)
+    g(NG4, s, ("dW", 2), r"dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", lambda c: c.dZ[2] @ c.A[1].T / c.m)  # graded at l = 1, 2, 3
+    g(NG4, s, ("db", 3), r"db^{[l]} = \frac{1}{m} np.sum(dZ^{[l]}, axis=1, keepdims=True)", lambda c: c.dZ[3].sum(axis=1, keepdims=True) / c.m)
+    g(NG4, s, ("dA", 2), r"dA^{[l-1]} = W^{[l]T} dZ^{[l]}", lambda c: c.W[3].T @ c.dZ[3])
+    g(NG4, s, ("dZ", 2), r"dZ^{[l]} = dA^{[l]} * g^{[l]\prime}(Z^{[l]})", lambda c: c.dA[2] * sg(c.A[2]))
+    g(NG4, s, ("dA", 2), r"dA^{[l-1]} = W^{[l]} dZ^{[l]}", lambda c: np.zeros((1, 1)), "transpose")
+    g(NG4, s, ("dW", 2), "dW2 = dZ2.dot(A1.T) / m", lambda c: c.dZ[2] @ c.A[1].T / c.m)
+    g(NG4, s, ("dW", 1), r"dW^{[1]} = \frac{1}{m} dZ^{[1]} \cdot X^T", lambda c: c.dZ[1] @ c.X.T / c.m)
+    g(NG4, s, ("dW", 1), r"\frac{\partial J}{\partial W^{[1]}} = \frac{1}{m} \left( W^{[2]T} dZ^{[2]} \odot (A^{[1]} \odot (1 - A^{[1]})) \right) X^{T}",
+      lambda c: (c.W[2].T @ c.dZ[2] * sg(c.A[1])) @ c.X.T / c.m)
+    g(NG4, s, ("dA", 3), "dA3 = -(Y / A3) + (1 - Y) / (1 - A3)", lambda c: -(c.Y / c.A[3]) + (1 - c.Y) / (1 - c.A[3]))
+    g(NG4, s, ("dA", 3), "dA3 = -(np.divide(Y, A3) - np.divide(1 - Y, 1 - A3))", lambda c: -(c.Y / c.A[3] - (1 - c.Y) / (1 - c.A[3])))
+    ex = lambda source, net, target, text, f, key=None: claim(source, net, "ex", target, text, f, key)
+    ex(SEED[3], s, ("dZ", 2), r"dz^{[2]} = W^{[3]T} dz^{[3]} .* a^{[2]} .* (1 - a^{[2]})", lambda c: c.W[3].T @ c.dZ[3] * sg(c.A[2]))
+    ex(SEED[3], s, ("dZ", 3), r"dz^{[3]} = a^{[3]} - y", lambda c: c.A[3] - c.Y)
+    ex(SEED[3], s, ("dW", 3), r"dW^{[3]} = dz^{[3]} a^{[2]T}", lambda c: c.dZ[3] @ c.A[2].T)
+    ex(SEED[3], s, ("db", 3), r"db^{[3]} = dz^{[3]}", lambda c: c.dZ[3])
+    ex(SEED[3], s, ("dZ", 2), r"dz^{[2]} = W^{[3]T} dz^{[3]} * g^{[2]'}(z^{[2]})", lambda c: c.W[3].T @ c.dZ[3] * sg(c.A[2]))
+    ex(CS229, s, ("dZ", 2), r"\delta^{[2]} = W^{[3]T} \delta^{[3]} \odot \sigma'(z^{[2]})", lambda c: c.W[3].T @ c.dZ[3] * sg(c.A[2]))
+    ex(CS229, s, ("dZ", 2), r"\delta^{[2]} = W^{[3]} \delta^{[3]} \odot \sigma'(z^{[2]})", lambda c: np.zeros((1, 1)), "transpose")
+    ex(SEED[2], s, ("dA", 3), r"\frac{\partial L}{\partial a^{[3]}} = -\frac{y}{a^{[3]}} + \frac{1 - y}{1 - a^{[3]}}", lambda c: -c.Y / c.A[3] + (1 - c.Y) / (1 - c.A[3]))
+    ex(SEED[2], s, ("dZ", 3), r"\frac{\partial L}{\partial z^{[3]}} = -\frac{y}{a^{[3]}} + \frac{1 - y}{1 - a^{[3]}}", lambda c: -c.Y / c.A[3] + (1 - c.Y) / (1 - c.A[3]),
+       "no_derivative")
+    ex(SEED[2], s, ("dW", 2), r"\frac{\partial L}{\partial w^{[2]}_{jk}} = \delta^{[2]}_j a^{[1]}_k", lambda c: c.dZ[2] @ c.A[1].T)
+    ex(SEED[2], s, ("dW", 2), r"\frac{\partial L}{\partial w^{[2]}_{jk}} = \delta^{[2]}_k a^{[1]}_j", lambda c: c.dZ[2].T * c.A[1], "unit")
+    claim(SEED[2], s, "entry", ("db", 1, (2, 1)), r"\frac{\partial L}{\partial b^{[1]}_2} = \delta^{[1]}_2", lambda c: c.dZ[1][1, 0])
+    claim(SEED[2], s, "entry", ("db", 1, (2, 1)), r"\frac{\partial L}{\partial b^{[1]}_2} = \delta^{[1]}_1", lambda c: c.dZ[1][0, 0], "unit")
+    m = MULTI
+    ex(CS229, m, ("dZ", 2), r"\frac{\partial \mathcal{L}}{\partial z^{[2]}_j} = a^{[2]}_j - y_j", lambda c: c.A[2] - c.Y)
+    ex(CS229, m, ("dZ", 2), r"\frac{\partial L}{\partial \mathbf{z}^{[2]}} = \mathbf{a}^{[2]} - \mathbf{y}", lambda c: c.A[2] - c.Y)
+    ex(CS229, m, ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = (W^{[2]})^T (\mathbf{a}^{[2]} - \mathbf{y}) \odot \mathbb{1}(\mathbf{z}^{[1]} > 0)",
+       lambda c: c.W[2].T @ (c.A[2] - c.Y) * (c.Z[1] > 0))
+    g(CS229, m, ("dZ", 1), r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot g'(Z^{[1]})", lambda c: c.W[2].T @ c.dZ[2] * (c.Z[1] > 0))
+    g(CS229, m, ("dZ", 1), r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \operatorname{ReLU}'(Z^{[1]})", lambda c: c.W[2].T @ c.dZ[2] * (c.Z[1] > 0))
+    g(CS229, m, ("dZ", 1), "dZ1 = np.dot(W2.T, dZ2) * np.where(Z1 > 0, 1, 0)", lambda c: c.W[2].T @ c.dZ[2] * (c.Z[1] > 0))
+    g(CS229, m, ("dZ", 1), "dZ1 = np.dot(W2.T, dZ2) * (A1 > 0)", lambda c: c.W[2].T @ c.dZ[2] * (c.A[1] > 0))
+    g(CS229, m, ("dZ", 1), "dZ1 = np.dot(W2.T, dZ2) * (Z1 >= 0)", lambda c: c.W[2].T @ c.dZ[2] * (c.Z[1] >= 0))
+    p = PLANAR
+    g(NG, p, ("dZ", 1), "dZ1 = np.multiply(np.dot(W2.T, dZ2), 1 - np.power(A1, 2))", lambda c: c.W[2].T @ c.dZ[2] * (1 - c.A[1] ** 2))
+    g(NG, p, ("dW", 1), "dW1 = (1 / m) * np.dot(dZ1, X.T)", lambda c: c.dZ[1] @ c.X.T / c.m)
+    g(NG, p, ("db", 1), "db1 = (1 / m) * np.sum(dZ1, axis = 1, keepdims = True)", lambda c: c.dZ[1].sum(axis=1, keepdims=True) / c.m)
+    g(NG, p, ("dZ", 1), "dZ1 = W2.T @ dZ2 * (1 - np.tanh(Z1) ** 2)", lambda c: c.W[2].T @ c.dZ[2] * (1 - np.tanh(c.Z[1]) ** 2))
+    g(NG, p, ("dZ", 1), r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * (1 - \tanh(Z^{[1]})^2)", lambda c: c.W[2].T @ c.dZ[2] * (1 - np.tanh(c.Z[1]) ** 2))
+    # identities in z (seeds 003, 004): the activations' derivatives
+    ident = lambda source, net, name, text, f, key=None: claim(source, net, "identity", name, text, f, key)
+    ident(SEED[4], s, "sigmoid", r"\sigma'(z) = \sigma(z)(1 - \sigma(z))", lambda z: sigmoid(z) * (1 - sigmoid(z)))
+    ident(SEED[4], s, "sigmoid", r"\sigma'(z) = \frac{e^{-z}}{(1 + e^{-z})^2}", lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2)
+    ident(SEED[4], s, "sigmoid", r"g'(z) = g(z)(1 - g(z))", lambda z: sigmoid(z) * (1 - sigmoid(z)))
+    ident(SEED[4], s, "sigmoid", r"\sigma'(z) = -\sigma(z)(1 - \sigma(z))", lambda z: -sigmoid(z) * (1 - sigmoid(z)), "sign")
+    ident(SEED[3], p, "tanh", r"\tanh'(z) = 1 - \tanh^2(z)", lambda z: 1 - np.tanh(z) ** 2)
+    ident(SEED[3], p, "tanh", r"\tanh'(z) = 1 - \tanh(z)^2", lambda z: 1 - np.tanh(z) ** 2)
+    ident(SEED[3], p, "tanh", r"\tanh'(z) = 2(1 - \tanh^2(z))", lambda z: 2 * (1 - np.tanh(z) ** 2), "constant")
+    ident(SEED[4], m, "relu", r"\operatorname{ReLU}'(z) = \mathbf{1}\{z > 0\}", lambda z: (z > 0) * 1.0)
+    ident(SEED[4], m, "relu", r"\operatorname{ReLU}'(z) = -\mathbf{1}\{z > 0\}", lambda z: -1.0 * (z > 0), "sign")
+
+
+later()
