@@ -23,7 +23,7 @@ Numerical choices:
 API (the courses' names): layer_sizes, initialize_parameters, forward_propagation, compute_cost,
 backward_propagation, update_parameters, nn_model, predict; the L-layer API of C1W4
 (initialize_parameters_deep, linear_forward, linear_activation_forward, L_model_forward,
-linear_backward, linear_activation_backward, L_model_backward, L_layer_model); the optimizers of
+linear_backward, linear_activation_backward, L_model_backward, two_layer_model, L_layer_model); the optimizers of
 C2W2 (random_mini_batches, initialize_velocity, update_parameters_with_momentum, initialize_adam,
 update_parameters_with_adam, update_lr, schedule_lr_decay); and make_train_step, a fused in-place
 training step.
@@ -417,6 +417,25 @@ def L_model_backward(AL, Y, caches):
         grads[f"db{l}"] = db
         dA = dA_prev
     return grads
+
+
+def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False, scheme="c1w4", seed=None):
+    """C1W4's two-layer model: initialize_parameters(n_x, n_h, n_y, scheme) and gradient descent
+    through linear_activation_forward / linear_activation_backward; returns (parameters, costs)."""
+    X = np.asarray(X)
+    n_x, n_h, n_y = layers_dims
+    parameters = initialize_parameters(n_x, n_h, n_y, scheme=scheme, seed=seed, dtype=np.result_type(X.dtype, np.float32))
+    costs = []
+    for i in range(num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        cost = compute_cost(AL, Y)
+        grads = L_model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, {k: v for k, v in grads.items() if not k.startswith("dA")}, learning_rate)
+        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+            print(f"Cost after iteration {i}: {cost}")
+        if i % 100 == 0 or i == num_iterations:
+            costs.append(cost)
+    return parameters, costs
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False, scheme="c1w4_app", seed=None):

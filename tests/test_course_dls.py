@@ -284,6 +284,22 @@ def test_c1w4_update_parameters_any_depth():
     close(updated["b2"], [[-0.84610769]])
 
 
+def test_c1w4_two_layer_model_reproduces_the_published_run():
+    np.random.seed(1)
+    X = np.random.randn(10, 10)
+    Y = np.random.randn(1, 10)  # the course's test uses real-valued targets here
+    parameters, costs = deep().two_layer_model(X, Y, (10, 4, 1), 0.0075, 2)
+    close(costs, [0.69315968])
+    close(parameters["W1"][0], [0.01624965, -0.00610741, -0.00528734, -0.01072836, 0.008664,
+                                -0.02301103, 0.01745639, -0.00760949, 0.0031934, -0.00248971])
+    close(parameters["b1"], [[1.10437111e-05], [1.78437869e-05], [3.74879549e-05], [-4.42988824e-05]])
+    close(parameters["W2"], [[-0.00200283, -0.00888593, -0.00751122, 0.01688162]])
+    close(parameters["b2"], [[-0.00689018]])
+    parameters, costs = deep().two_layer_model(X, Y, (10, 4, 1), 0.1, 3)
+    close(parameters["W2"], [[-0.00358725, -0.00911995, -0.00831979, 0.01615845]])
+    close(parameters["b2"], [[-0.13451354]])
+
+
 def test_c1w4_L_layer_model_reproduces_the_published_run():
     np.random.seed(1)
     X = np.random.randn(10, 10)

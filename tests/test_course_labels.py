@@ -17,8 +17,8 @@ from symnn.verify_code import load_generated
 
 
 @functools.lru_cache(maxsize=None)
-def module(sizes, act, loss=None, layout="column"):
-    return load_generated(module_source(parse_spec(sizes, act=act, loss=loss, layout=layout)))
+def module(sizes, act, loss=None, layout="column", bias=True):
+    return load_generated(module_source(parse_spec(sizes, act=act, loss=loss, layout=layout, bias=bias)))
 
 
 def planar():
@@ -225,3 +225,34 @@ def test_linear_forward_refuses_a_bias_that_would_broadcast_and_a_w_that_does_no
         m.linear_forward(np.zeros((3, 5)), np.zeros((4, 3)), np.zeros((1, 1)))
     with pytest.raises(ValueError, match=r"^W has shape \(4, 2\) but A_prev has shape \(3, 5\)"):
         m.linear_forward(np.zeros((3, 5)), np.zeros((4, 2)), np.zeros((4, 1)))
+
+
+def test_cmu_10714_hw0_nn_epoch_step_with_uint8_class_labels():
+    # CMU 10-714 hw0, tests/test_simple_ml.py::test_nn_epoch (public code index, file id 23455822762):
+    # one epoch of one batch with lr = 1.0 must move W1, W2 by the numerical gradient of
+    # softmax_loss(relu(X W1) W2, y) = mean(log sum exp(Z) - Z_y), y integer labels (uint8)
+    np.random.seed(0)
+    X = np.random.randn(50, 5).astype(np.float32)
+    y = np.random.randint(3, size=(50,)).astype(np.uint8)
+    W1 = np.random.randn(5, 10).astype(np.float32) / np.sqrt(10)
+    W2 = np.random.randn(10, 3).astype(np.float32) / np.sqrt(3)
+
+    def softmax_loss(W1_, W2_):
+        Z = np.maximum(X.astype(np.float64) @ W1_, 0) @ W2_
+        return np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(50), y])
+
+    def numeric(which):
+        base = [W1.astype(np.float64), W2.astype(np.float64)]
+        gradient = np.zeros_like(base[which])
+        for index in np.ndindex(gradient.shape):
+            plus, minus = [b.copy() for b in base], [b.copy() for b in base]
+            plus[which][index] += 1e-6
+            minus[which][index] -= 1e-6
+            gradient[index] = (softmax_loss(*plus) - softmax_loss(*minus)) / 2e-6
+        return gradient
+
+    m = module("5-10-3", "relu,softmax", "cce", "row", bias=False)
+    parameters = {"W1": W1.copy(), "W2": W2.copy()}
+    m.make_train_step(parameters, 50)(X, y, learning_rate=1.0)
+    np.testing.assert_allclose(W1 - parameters["W1"], numeric(0), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(W2 - parameters["W2"], numeric(1), rtol=1e-4, atol=1e-4)
