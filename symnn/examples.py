@@ -81,10 +81,13 @@ def _write_functions(out: Path) -> list[Path]:
 
 
 def regenerate(out: str | Path = "generated") -> list[Path]:
+    from .render.files import replacing_marked_files
+
     out = Path(out)
     written: list[Path] = []
-    for spec in example_specs():
-        for writer in _writers():
-            written.extend(writer(spec, out))
-    written.extend(_write_functions(out))
+    with replacing_marked_files():  # an edited or stale example (a merge conflict) is remade too
+        for spec in example_specs():
+            for writer in _writers():
+                written.extend(writer(spec, out))
+        written.extend(_write_functions(out))
     return written

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import SymnnError
-from .files import MARKER, write_atomic
+from .files import refuse_foreign_files, write_atomic
 
 ENGINE = "pdflatex"
 SECONDS = 120
@@ -28,9 +28,9 @@ def engine() -> str | None:
 
 
 def refuse_foreign_pdf(target: Path, force: bool = False) -> None:
-    """A PDF carries symnn's marker in its info dictionary, near the end, so the whole file is read."""
-    if target.exists() and not force and MARKER.encode() not in target.read_bytes():
-        raise SymnnError(f"{target} exists and was not written by symnn; use --force to overwrite it")
+    """A PDF cannot hold its own hash: it counts as symnn's when its SHA-256 is the one recorded in
+    the folder's manifest (see `symnn.render.files`); only its bytes up to the size limit are read."""
+    refuse_foreign_files([target], force)
 
 
 def compile_pdf(tex_source: str, target: str | Path, force: bool = False) -> Path:
