@@ -81,8 +81,9 @@ def c_comment(text: object) -> str:
     """Text inside a C block comment. Only symnn's own words belong there (nothing typed ever
     reaches C source); this is the guard that a comment can never be closed or a line spliced
     early: `*/` and `/*` are split, trigraphs (`??/`) broken, and everything on one line."""
-    text = visible(text).replace("*/", "* /").replace("/*", "/ *")
-    return text.replace("??", "? ?")
+    text = re.sub(r"\*(?=/)", "* ", visible(text))  # no */ left, and the next step makes none
+    text = re.sub(r"/(?=\*)", "/ ", text)
+    return re.sub(r"\?(?=\?)", "? ", text)
 
 
 _LATEX_SPECIAL = {
@@ -113,7 +114,7 @@ def latex_text(text: object) -> str:
 def latex_comment(text: object) -> str:
     """The rest of a `%` comment line: one line, so nothing after it can be read as TeX (`^^J` is
     broken too, which TeX would read as a newline character elsewhere)."""
-    return visible(text).replace("^^", "^ ^")
+    return re.sub(r"\^(?=\^)", "^ ", visible(text))
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:\"'$])")

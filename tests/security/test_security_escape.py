@@ -6,7 +6,7 @@ import ast
 import html
 import shlex
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from symnn.render import escape
@@ -42,6 +42,8 @@ def test_shell_words_split_back_into_the_same_words(words):
 
 @settings(max_examples=150, deadline=None)
 @given(HOSTILE)
+@example("???/")
+@example("*/*//**/")
 def test_c_comments_cannot_be_closed_or_spliced(text):
     out = escape.c_comment(text)
     assert "*/" not in f"/* {out} */"[:-2] and "/*" not in out and "??" not in out
@@ -50,6 +52,7 @@ def test_c_comments_cannot_be_closed_or_spliced(text):
 
 @settings(max_examples=150, deadline=None)
 @given(HOSTILE)
+@example("^^^J")
 def test_latex_comments_stay_on_one_line(text):
     out = escape.latex_comment(text)
     assert len(f"% {out}".splitlines()) == 1 and "^^" not in out
