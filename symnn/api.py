@@ -15,7 +15,7 @@ from .limits import MAX_DESCENT_ITERATIONS, MAX_NEWTON_ITERATIONS, checked_count
 from .render.codegen import module_source
 from .render.environment import render
 from .render.function_code import function_module_source, load_function_module
-from .render.files import refuse_foreign_files, write_atomic
+from .render.files import refuse_foreign_files, stamp, write_atomic
 from .render.jsonout import derivation_json
 from .spec import NetworkSpec, parse_spec
 from .verify import check_gradients
@@ -74,6 +74,7 @@ def codegen(spec: str | NetworkSpec = "2-2-1", out: str | Path | None = None, fo
     not write is refused unless `force`)."""
     source = module_source(network(spec, **options), None if out is None else str(out))
     if out is not None:
+        source = stamp(source)  # what is written: with the hash that marks it as symnn's
         write_atomic(out, source, force=force)
     return source
 

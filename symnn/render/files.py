@@ -68,6 +68,8 @@ def stamp(text: str) -> str:
     if at < 0:
         return text
     end = at + len(head)
+    if _STAMP.match(text.encode("utf-8"), len(text[:at].encode("utf-8"))):
+        return text  # stamped already
     return f"{text[:end]}, sha256 {_digest(text.encode('utf-8'))}{text[end:]}"
 
 
