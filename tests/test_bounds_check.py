@@ -81,3 +81,33 @@ def test_an_unexpected_grader_error_becomes_one_unusable_line(checker, monkeypat
         assert verdict.verdict == "unusable"
         assert verdict.message.startswith("symnn could not grade this claim (an internal error, TypeError")
         assert "\n" not in verdict.message and "second line" not in verdict.message
+
+
+@pytest.mark.parametrize("claim", [  # found by tests/fuzz: a Derivative object reached SymPy's arithmetic
+    r"\frac{\partial L}{\partial w^{[1]}_{11}} = (\left(\frac{\partial L}{\partial z^{[1]}_1}^{2}\right))^T",
+    r"\frac{\partial L}{\partial w^{[1]}_{11}} = \frac{(\frac{\partial L}{\partial z^{[1]}_1})}{2}",
+    r"\frac{\partial L}{\partial w^{[1]}_{11}} = 2^{(\frac{\partial L}{\partial z^{[1]}_1})}",
+])
+def test_a_gradient_in_brackets_is_its_value(checker, claim):
+    # dL/dz^[1]_1 times anything but x_1 is not dL/dw^[1]_11
+    assert checker.grade(claim).verdict == "wrong"
+
+
+def test_a_gradient_in_brackets_can_be_right(checker):
+    verdict = checker.grade(r"\frac{\partial L}{\partial w^{[1]}_{11}} = (\frac{\partial L}{\partial z^{[1]}_1}) x_1")
+    assert verdict.verdict == "correct"
+
+
+@pytest.mark.parametrize("claim", [  # found by tests/fuzz: the "ONES" placeholder reached numeric evaluation
+    r"\frac{\partial L}{\partial W^{[1]}} = \mathbf{1}", r"\frac{\partial L}{\partial W^{[1]}} = 0 + \mathbf{1}",
+    r"\frac{\partial L}{\partial W^{[1]}} = \mathbf{1}\mathbf{1}",
+])
+def test_a_lone_column_of_ones_is_unusable(checker, claim):
+    verdict = checker.grade(claim)
+    assert verdict.verdict == "unusable" and "column of ones" in verdict.message
+
+
+def test_seed_000_column_of_ones_still_reads(checker):
+    for claim in [r"\frac{\partial \mathcal{L} }{ \partial b^{[2]} } = \frac{1}{m}\left(A^{[2]}-Y\right)\mathbf{1}",
+                  r"\frac{\partial \mathcal{L} }{ \partial b^{[2]} } = \frac{1}{m}\left(A^{[2]}-Y\right)(\mathbf{1})"]:
+        assert checker.grade(claim).verdict == "correct"

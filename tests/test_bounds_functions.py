@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+import symnn
 from symnn import native
 from symnn.cli import main
 from symnn.derive.functions import derive_function
@@ -83,3 +84,14 @@ def test_max_of_a_quotient_compiles_and_matches_central_differences(tmp_path, mo
         monkeypatch.setenv("SYMNN_CACHE_DIR", str(tmp_path / "cache"))
         native.accelerate(module)
         assert np.allclose(module.hessian_batch(points), expected, atol=1e-5)
+
+
+def test_a_fractional_power_of_a_negative_number_is_a_domain_error_not_a_complex_number():
+    # found by tests/fuzz: Newton's root search on pi + x^pi stepped to x < 0, where Python's ** gave a complex
+    # number and float() raised TypeError; math.pow raises a domain error, which ends the run with a reason
+    module = load_function_module(derive_function(parse_function("pi + x^pi")))
+    assert module.f(np.array([2.0])) == pytest.approx(math.pi + 2.0 ** math.pi, rel=1e-15)
+    with pytest.raises(ValueError):
+        module.f(np.array([-2.0]))
+    run = symnn.newton("pi + x ^ pi", "0.05", root=True, max_iter=30)[0]
+    assert "cannot be evaluated" in run.message and "\n" not in run.message

@@ -343,6 +343,12 @@ def _parts(tree, builder) -> list:
     return parts
 
 
+def _refuse_lone_ones(value) -> None:
+    """\mathbf{1} is read only as a sum in a product, (A - Y)\mathbf{1}; anywhere else it has no shape."""
+    if isinstance(value, str) and value == "ONES":
+        raise ParseError("\\mathbf{1} (a column of ones) must multiply a matrix, like (A^{[2]} - Y)\\mathbf{1}")
+
+
 def _snippet(text: str, column) -> str:
     start = max(0, (column or 1) - 1)
     return text[start:start + 20]
@@ -364,6 +370,7 @@ class _Builder:
         value = self._node(tree)
         if isinstance(value, Partial) and not isinstance(value.of, LossName):
             return Derivative(value.of)  # dW^{[1]} on its own: the course's name for dL/dW^{[1]}
+        _refuse_lone_ones(value)
         return self._finish(value)
 
     def _node(self, node):
@@ -385,6 +392,7 @@ class _Builder:
             return self.resolver.jacobian(value.of, value.wrt)
         if isinstance(value, Indicator):
             return value.value
+        _refuse_lone_ones(value)
         return self._finish(value)
 
     def _finish(self, value):
@@ -483,7 +491,7 @@ class _Builder:
         token = children[0]
         kind, text = token.type, str(token)
         if kind == "CARET":
-            exponent = self._finish(self._node(children[1]))
+            exponent = self._value(self._node(children[1]))
             return self._power(value, exponent)
         if isinstance(value, FunctionName):
             if kind == "PRIME":
@@ -541,7 +549,7 @@ class _Builder:
             if value.power is not None or value.prime:
                 raise ParseError(f"write powers of {value.name} after its argument")
             return FunctionName(value.name, value.prime, value.layer, exponent)
-        return algebra.power(value, exponent)
+        return algebra.power(self._value(value), exponent)  # (\frac{\partial L}{\partial z})^2: the gradient's value
 
     # --- structure ---
     def _group(self, inner):
@@ -685,7 +693,7 @@ class _Builder:
             if not (isinstance(top, Partial) and isinstance(bottom, Partial)):
                 raise ParseError("a derivative needs \\partial in both the numerator and the denominator")
             return self._derivative(top, bottom)
-        return algebra.divide(self._finish(top), self._finish(bottom))
+        return algebra.divide(self._value(top), self._value(bottom))
 
     def _derivative(self, top: Partial, bottom: Partial):
         if not isinstance(top.of, LossName):
@@ -723,7 +731,7 @@ class _Builder:
         top, bottom = self._node(left), self._node(right)
         if isinstance(top, Partial) and isinstance(bottom, Partial):
             return self._derivative(top, bottom)
-        return algebra.divide(self._finish(top), self._finish(bottom))
+        return algebra.divide(self._value(top), self._value(bottom))
 
     def _neg(self, _op, value):
         return algebra.neg(self._operand(value))

@@ -29,6 +29,14 @@ class ScalarPrinter(PythonCodePrinter):
     def __init__(self):
         super().__init__({"strict": True, "fully_qualified_modules": True})
 
+    def _print_Pow(self, expr, rational=False):
+        """A power that is not an integer or a square root goes through math.pow: Python's ** gives a
+        complex number for a negative base ((-2.0)**math.pi), math.pow a domain error, as math.log does."""
+        exponent = expr.exp
+        if exponent.is_Integer or exponent in (sp.S.Half, -sp.S.Half):
+            return super()._print_Pow(expr, rational)
+        return f"{self._module_format('math.pow')}({self._print(expr.base)}, {self._print(exponent)})"
+
 
 class BatchPrinter(CourseNumPyPrinter):
     """NumPy over arrays of points; functions NumPy lacks are vectorised from `math`."""
