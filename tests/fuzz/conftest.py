@@ -20,4 +20,11 @@ def pytest_terminal_summary(terminalreporter):
         outcomes = {}
         for (entry, outcome), count in sorted(fuzz_support.OUTCOMES.items()):
             outcomes.setdefault(entry, {})[outcome] = count
-        Path(report).write_text(json.dumps({"tried": dict(sorted(tried.items())), "outcomes": outcomes}, indent=2) + "\n")
+        problems = [{"entry": entry, "kind": kind, "where": where, "count": count,
+                     "sample": fuzz_support.SAMPLES[entry, kind, where]}
+                    for (entry, kind, where), count in fuzz_support.PROBLEMS.most_common()]
+        Path(report).write_text(json.dumps({"tried": dict(sorted(tried.items())), "outcomes": outcomes,
+                                            "problems": problems}, indent=2) + "\n")
+    if fuzz_support.PROBLEMS:
+        terminalreporter.write_line(f"fuzz: {sum(fuzz_support.PROBLEMS.values())} problems of "
+                                    f"{len(fuzz_support.PROBLEMS)} kinds (SYMNN_FUZZ_REPORT names a file for the list)")

@@ -5,37 +5,63 @@
 a TypeError from SymPy, a RecursionError, an assertion -- is a bug and fails the test with the input.
 
 The budget is small and fixed in the test suite (derandomized, so CI is repeatable); set
-SYMNN_FUZZ_EXAMPLES=N to give every fuzzer N examples and a fresh random seed
-(`python benchmarks/fuzz_long.py` does that and reports the totals).
+SYMNN_FUZZ_SCALE=K to give every fuzzer K times its examples and a fresh random seed
+(`python benchmarks/fuzz_long.py` does that, with SYMNN_FUZZ_COLLECT=1 so that every unhandled exception is
+counted by kind instead of stopping a fuzzer at the first, and reports the totals).
 """
 from __future__ import annotations
 
 import collections
 import os
+import traceback
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, reject, settings
 from hypothesis import strategies as st
 
 from symnn.errors import SymnnError
 from symnn.limits import time_limit
 
-LONG = int(os.environ.get("SYMNN_FUZZ_EXAMPLES", "0") or 0)
+SCALE = int(os.environ.get("SYMNN_FUZZ_SCALE", "0") or 0)  # 0: the suite's fixed, derandomized budget
 EXAMPLE_SECONDS = 20  # a bound per input: past it, LimitExceeded (counted, and a bug if it happens)
 TRIED: collections.Counter = collections.Counter()  # inputs tried per entry point (reported by conftest)
 OUTCOMES: collections.Counter = collections.Counter()  # (entry point, "ok" / error type) -> count
 
 
 def budget(examples: int):
-    """`examples` inputs in the test suite; SYMNN_FUZZ_EXAMPLES in a long run."""
-    return settings(max_examples=LONG or examples, deadline=None, derandomize=not LONG, database=None,
+    """`examples` inputs in the test suite; SYMNN_FUZZ_SCALE times as many, freshly random, in a long run."""
+    return settings(max_examples=examples * (SCALE or 1), deadline=None, derandomize=not SCALE, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
 
 
-def one_line(message: str, where: str) -> None:
-    assert message and message.strip(), f"{where}: an empty error message"
-    assert "\n" not in message and "\r" not in message, f"{where}: a message of several lines: {message!r}"
-    assert "Traceback" not in message, f"{where}: a traceback in the message: {message!r}"
+COLLECT = bool(os.environ.get("SYMNN_FUZZ_COLLECT"))  # a long run counts every problem instead of stopping at one
+PROBLEMS: collections.Counter = collections.Counter()  # (entry point, kind, where in symnn) -> count
+SAMPLES: dict = {}  # the first input of each kind
+
+
+def problem(entry: str, kind: str, where: str, sample) -> None:
+    """An unhandled exception or a bad message: a failed test, or in a long run one more count."""
+    if not COLLECT:
+        raise AssertionError(f"{entry}: {kind} at {where} for {sample!r}")
+    PROBLEMS[entry, kind, where] += 1
+    SAMPLES.setdefault((entry, kind, where), repr(sample)[:300])
+    reject()
+
+
+def one_line(message: str, entry: str, sample=None) -> None:
+    if not message or not message.strip():
+        problem(entry, "an empty message", "", sample)
+    elif "\n" in message or "\r" in message or "Traceback" in message:
+        problem(entry, "a message of several lines", message[:80], sample)
+
+
+def _symnn_frame(exc: BaseException) -> str:
+    """The innermost symnn file:line of a traceback (where the bug surfaced in our code)."""
+    where = "?"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if "/symnn/" in frame.filename:
+            where = f"{frame.filename.rsplit('/symnn/', 1)[1]}:{frame.lineno}"
+    return where
 
 
 def handled(entry: str, call, *args, **kwargs):
@@ -46,17 +72,23 @@ def handled(entry: str, call, *args, **kwargs):
             result = call(*args, **kwargs)
     except SymnnError as exc:
         OUTCOMES[entry, type(exc).__name__] += 1
-        one_line(str(exc), entry)
+        one_line(str(exc), entry, args)
         return exc
+    except Exception as exc:  # noqa: BLE001 - the fuzzers' purpose: any other exception is a bug to report
+        if not COLLECT:
+            raise
+        problem(entry, type(exc).__name__, _symnn_frame(exc), args)
     OUTCOMES[entry, "ok"] += 1
     return result
 
 
-def verdict_is_sound(verdict, entry: str) -> None:
+def verdict_is_sound(verdict, entry: str, sample=None) -> None:
     """A grader's answer: one of the documented verdicts, a one-line message, no internal error."""
-    assert verdict.verdict in ("correct", "wrong", "undecided", "unusable"), verdict.verdict
-    one_line(verdict.message, entry)
-    assert "internal error" not in verdict.message, f"{entry}: the worker boundary caught a bug: {verdict.message}"
+    if verdict.verdict not in ("correct", "wrong", "undecided", "unusable"):
+        problem(entry, "an unknown verdict", verdict.verdict, sample)
+    one_line(verdict.message, entry, sample)
+    if "internal error" in verdict.message:
+        problem(entry, "the worker boundary caught a bug", verdict.message[:120], sample)
     OUTCOMES[entry, verdict.verdict] += 1
 
 
