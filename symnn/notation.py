@@ -16,7 +16,8 @@ import sympy as sp
 from .spec import NetworkSpec
 
 
-_NAME = re.compile(r"(?P<kind>x|y|L|a|z|delta|b|w)(?P<numbers>\d*(?:_\d+)*)")
+_NAME = re.compile(r"(?P<kind>x|y|L|a|z|delta|d|b|w)(?P<numbers>\d*(?:_\d+)*)")
+_REGULARIZATION = {"lambd": r"\lambda", "keep_prob": "p"}  # rules/regularization.py's lambda and keep_prob
 
 
 def _plain(latex_name: str) -> str:
@@ -76,9 +77,17 @@ class Notation:
             for j in range(1, sizes[layer] + 1):
                 yield from (self.a(layer, j), self.z(layer, j), self.delta(layer, j), self.b(layer, j))
                 yield from (self.w(layer, j, k) for k in range(1, sizes[layer - 1] + 1))
+                if self.spec.dropout is not None and layer < len(sizes) - 1:
+                    yield sp.Symbol(f"d{layer}_{j}")  # dropout's mask entry
+        if self.spec.l2 is not None:
+            yield sp.Symbol("lambd")
+        if self.spec.dropout is not None:
+            yield sp.Symbol("keep_prob")
 
     def _parts(self, symbol) -> tuple[str, list[int]] | None:
         """(kind, numbers) of one of this network's symbols, read back from its name; None otherwise."""
+        if isinstance(symbol, sp.Symbol) and symbol.name in _REGULARIZATION:
+            return (symbol.name, []) if self._regularized(symbol.name) else None
         match = _NAME.fullmatch(symbol.name) if isinstance(symbol, sp.Symbol) else None
         if not match:
             return None
@@ -95,12 +104,18 @@ class Notation:
             valid, kind = layer_ok, kind + "_layer"
         elif kind in ("a", "z", "delta", "b"):
             valid = len(numbers) == 2 and layer_ok and 1 <= numbers[1] <= sizes[numbers[0]]
+        elif kind == "d":  # a dropout mask entry: hidden layers only
+            valid = (self.spec.dropout is not None and len(numbers) == 2 and 1 <= numbers[0] < depth
+                     and 1 <= numbers[1] <= sizes[numbers[0]])
         else:  # w: a matrix position (row, column) of W^{[l]}
             rows, columns = (sizes[numbers[0]], sizes[numbers[0] - 1]) if layer_ok else (0, 0)
             if self.spec.layout == "row":
                 rows, columns = columns, rows
             valid = len(numbers) == 3 and layer_ok and 1 <= numbers[1] <= rows and 1 <= numbers[2] <= columns
         return (kind, numbers) if valid else None
+
+    def _regularized(self, name: str) -> bool:
+        return self.spec.l2 is not None if name == "lambd" else self.spec.dropout is not None
 
     def parameter_of(self, name: str) -> tuple[int, int, int | None] | None:
         """(layer, j, k) of the weight or bias called `name` (k None for a bias), or None."""
@@ -118,6 +133,8 @@ class Notation:
         if parts is None:
             return None
         kind, numbers = parts
+        if kind in _REGULARIZATION:
+            return _REGULARIZATION[kind]
         if kind == "x":
             return f"x_{{{numbers[0]}}}"
         if kind == "y":
@@ -132,7 +149,7 @@ class Notation:
 
     def _position_of(self, symbol) -> float | None:
         parts = self._parts(symbol)
-        if parts is None or parts[0] in ("L", "a_layer", "z_layer"):
+        if parts is None or parts[0] in ("L", "a_layer", "z_layer", *_REGULARIZATION):
             return None
         kind, numbers = parts
         if kind == "y":

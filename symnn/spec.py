@@ -5,6 +5,7 @@ Every problem raises SpecError with one sentence that names it.
 """
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ LAYOUTS = ("column", "row")
 REDUCTIONS = ("mean", "sum")
 MAX_UNITS = 20_000  # per layer: keeps every derivation, listing and sheet within seconds
 DEFAULT_SIZES = "2-2-1"
-SPEC_KEYS = {"sizes", "activations", "loss", "layout", "bias", "reduction"}
+SPEC_KEYS = {"sizes", "activations", "loss", "layout", "bias", "reduction", "l2", "dropout"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class NetworkSpec:
     layout: str = "column"
     bias: bool = True
     reduction: str = "mean"
+    l2: float | None = None  # lambda of the L2 penalty lambda/(2m) sum_l ||W^{[l]}||_F^2 (see rules/regularization.py)
+    dropout: float | None = None  # keep_prob of inverted dropout on every hidden layer
 
     @property
     def depth(self) -> int:
@@ -57,6 +60,10 @@ class NetworkSpec:
         words += ["--loss", self.loss.name, "--layout", self.layout, "--reduction", self.reduction]
         if not self.bias:
             words.append("--no-bias")
+        if self.l2 is not None:
+            words += ["--l2", repr(self.l2)]
+        if self.dropout is not None:
+            words += ["--dropout", repr(self.dropout)]
         return shell_command(words)
 
     @property
@@ -65,6 +72,8 @@ class NetworkSpec:
         acts = "-".join(re.sub(r"[^A-Za-z0-9.]+", "", a.spec_text)[:16] or "custom" for a in self.activations)
         extras = ("" if self.layout == "column" else "_row") + ("" if self.bias else "_nobias")
         extras += "" if self.reduction == "mean" else "_sum"
+        extras += "" if self.l2 is None else f"_l2-{self.l2!r}"
+        extras += "" if self.dropout is None else f"_dropout-{self.dropout!r}"
         return f"{'-'.join(map(str, self.sizes))}_{acts}_{self.loss.name}{extras}"
 
 
@@ -117,6 +126,8 @@ def build_spec(
     layout: str = "column",
     bias: bool = True,
     reduction: str = "mean",
+    l2: float | str | None = None,
+    dropout: float | str | None = None,
 ) -> NetworkSpec:
     _refuse_unsafe_options(sizes=sizes, act=act, loss=loss, layout=layout, reduction=reduction)
     sizes = parse_sizes(sizes) if isinstance(sizes, str) else tuple(sizes)
@@ -138,7 +149,8 @@ def build_spec(
         raise SpecError(f"layout must be column or row, got {layout!r}")
     if reduction not in REDUCTIONS:
         raise SpecError(f"reduction must be mean or sum, got {reduction!r}")
-    spec = NetworkSpec(sizes, activations, loss_rule, layout, bool(bias), reduction)
+    l2, dropout = regularization_options(l2, dropout, depth)
+    spec = NetworkSpec(sizes, activations, loss_rule, layout, bool(bias), reduction, l2, dropout)
     validate(spec)
     return spec
 
@@ -153,6 +165,38 @@ def _refuse_unsafe_options(**options) -> None:
             if not isinstance(item, str):
                 raise SpecError(f"{'activations' if key == 'act' else key} must be text, got {type(item).__name__}")
             refuse_unsafe_text(item, f"the {'activation' if key == 'act' else key} {item!r}", SpecError)
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SpecError(f"{what} must be a number, got {value!r}")
+    if isinstance(value, str):
+        refuse_unsafe_text(value, f"{what} {value!r}", SpecError)
+    try:
+        number = float(value)
+    except ValueError:
+        if isinstance(value, str) and "," in value:
+            raise SpecError(f"{what} takes one number (one keep_prob for every hidden layer, as in the course), "
+                            f"got {value!r}") from None
+        raise SpecError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise SpecError(f"{what} must be a finite number, got {value!r}")
+    return number
+
+
+def regularization_options(l2, dropout, depth: int) -> tuple[float | None, float | None]:
+    """--l2 LAMBDA (lambda >= 0) and --dropout KEEP_PROB (0 < keep_prob <= 1, hidden layers only)."""
+    if l2 is not None:
+        l2 = _number(l2, "--l2 (lambda)")
+        if l2 < 0:
+            raise SpecError(f"--l2 (lambda) must be 0 or more, got {l2!r}")
+    if dropout is not None:
+        dropout = _number(dropout, "--dropout (keep_prob)")
+        if not 0 < dropout <= 1:
+            raise SpecError(f"--dropout is the probability of keeping a unit: more than 0 and at most 1, got {dropout!r}")
+        if depth < 2:
+            raise SpecError("--dropout applies to hidden layers, and this network has none")
+    return l2, dropout
 
 
 def _default_loss(output: Activation | Softmax) -> Loss:
@@ -204,6 +248,9 @@ def load_spec_file(path: str | Path, **overrides) -> NetworkSpec:
     for key, expected in (("bias", bool), ("loss", str), ("layout", str), ("reduction", str), ("sizes", str)):
         if key in values and not isinstance(values[key], expected):
             raise SpecError(f"{key} in the spec file must be {'true or false' if expected is bool else 'text'}")
+    for key in ("l2", "dropout"):
+        if key in values and (isinstance(values[key], bool) or not isinstance(values[key], (int, float))):
+            raise SpecError(f"{key} in the spec file must be a number, e.g. {key} = {0.7 if key == 'l2' else 0.86}")
     values.update({k: v for k, v in overrides.items() if v is not None})
     return build_spec(**values)
 
@@ -213,7 +260,7 @@ def looks_like_file(text: str) -> bool:
 
 
 def parse_spec(text: str = DEFAULT_SIZES, **options) -> NetworkSpec:
-    """A sizes string or a TOML path, with options (act, loss, layout, bias, reduction)."""
+    """A sizes string or a TOML path, with options (act, loss, layout, bias, reduction, l2, dropout)."""
     if looks_like_file(text):
         return load_spec_file(text, **options)
     return build_spec(text, **{k: v for k, v in options.items() if v is not None})

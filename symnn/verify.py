@@ -48,6 +48,7 @@ def random_point(derivation: NetworkDerivation, seed: int = 0) -> dict[sp.Symbol
         point[n.x(k)] = rng.normal(0, 1)
     targets = derivation.targets
     point.update(zip(targets, map(float, valid_targets(spec.loss, rng, 1, len(targets))[0])))
+    point.update(derivation.constants())  # dropout's fixed mask and keep_prob
     return point
 
 

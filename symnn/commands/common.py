@@ -21,11 +21,15 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bias", dest="bias", action="store_true", default=None, help="use biases [default]")
     parser.add_argument("--no-bias", dest="bias", action="store_false", help="no biases")
     parser.add_argument("--reduction", choices=["mean", "sum"], help="cost over m examples: mean [default] or sum")
+    parser.add_argument("--l2", metavar="LAMBDA", help="L2 regularisation: J + lambda/(2m) sum_l ||W[l]||_F^2 (biases not regularised)")
+    parser.add_argument("--dropout", metavar="KEEP_PROB", nargs="?", const="0.5",
+                        help="inverted dropout on every hidden layer, keeping each unit with probability KEEP_PROB [0.5]")
 
 
 def spec_options(args) -> dict:
     """The spec options of parsed arguments, as keyword arguments for the API."""
-    return {"act": args.act, "loss": args.loss, "layout": args.layout, "bias": args.bias, "reduction": args.reduction}
+    return {"act": args.act, "loss": args.loss, "layout": args.layout, "bias": args.bias, "reduction": args.reduction,
+            "l2": args.l2, "dropout": args.dropout}
 
 
 def add_function_arguments(parser: argparse.ArgumentParser) -> None:

@@ -80,8 +80,22 @@ class NetworkDerivation:
     def preactivation(self, layer: int, j: int) -> sp.Expr:
         """z^{[l]}_j = sum_k w^{[l]}_{jk} a^{[l-1]}_k (+ b^{[l]}_j)."""
         n = self.notation
-        total = sum(n.w(layer, j, k) * n.a(layer - 1, k) for k in self.units(layer - 1))
+        total = sum(n.w(layer, j, k) * self.kept(layer - 1, k) for k in self.units(layer - 1))
         return total + n.b(layer, j) if self.spec.bias else total
+
+    # --- dropout's hooks (derive/regularization.py masks hidden units; here every unit is kept) ---
+    def keep_factor(self, layer: int, j: int) -> sp.Expr:
+        """What multiplies a^{[l]}_j where the next layer reads it: 1 here, d^{[l]}_j / p under dropout."""
+        return sp.Integer(1)
+
+    def kept(self, layer: int, j: int) -> sp.Expr:
+        """a^{[l]}_j as the next layer reads it."""
+        return self.notation.a(layer, j) * self.keep_factor(layer, j)
+
+    def constants(self) -> dict:
+        """Values of the symbols that are neither parameters, inputs nor targets (dropout's mask and
+        keep_prob), for numeric checks; none here."""
+        return {}
 
     def output_of(self, layer: int, j: int) -> sp.Expr:
         """a^{[l]}_j in terms of the layer's z symbols."""
@@ -140,7 +154,8 @@ class NetworkDerivation:
     def linear_jacobian(self, layer: int) -> sp.ImmutableMatrix:
         """dz^{[l]}/da^{[l-1]}: entry (j, k) is the weight into j from k."""
         n = self.notation
-        return sp.ImmutableMatrix([[n.w(layer, j, k) for k in self.units(layer - 1)] for j in self.units(layer)])
+        return sp.ImmutableMatrix([[n.w(layer, j, k) * self.keep_factor(layer - 1, k) for k in self.units(layer - 1)]
+                                   for j in self.units(layer)])
 
     @cached_property
     def _upstream(self) -> dict[int, tuple[ChainFactor, ...]]:
@@ -172,7 +187,7 @@ class NetworkDerivation:
         depth = self.spec.depth
         a_j, z_j = n.a(layer, j), n.z(layer, j)
         parameter = n.b(layer, j) if source is None else n.w(layer, j, source)
-        local = ChainFactor(z_j, parameter, sp.Integer(1) if source is None else n.a(layer - 1, source))
+        local = ChainFactor(z_j, parameter, sp.Integer(1) if source is None else self.kept(layer - 1, source))
         if layer == depth:
             if self.activation(depth).elementwise:
                 return (
@@ -205,8 +220,9 @@ class NetworkDerivation:
             row = []
             for j in self.units(layer):
                 weights = [n.w(layer + 1, i.unit, j) for i in below]
-                recursion = self.activation_derivative(layer, j) * sum(w * d.symbol for w, d in zip(weights, below))
-                closed = self.activation_derivative(layer, j) * _weighted_sum_with_common_factors_out(
+                local = self.activation_derivative(layer, j) * self.keep_factor(layer, j)
+                recursion = local * sum(w * d.symbol for w, d in zip(weights, below))
+                closed = local * _weighted_sum_with_common_factors_out(
                     weights, [d.closed_form for d in below])
                 row.append(Delta(layer, j, n.delta(layer, j), recursion, closed))
             deltas[layer] = row
@@ -217,7 +233,7 @@ class NetworkDerivation:
         """dL/dw^{[l]}_{j,source} (or dL/db^{[l]}_j when source is None) for one example."""
         n = self.notation
         delta = self.deltas[layer][j - 1]
-        upstream_input = sp.Integer(1) if source is None else n.a(layer - 1, source)
+        upstream_input = sp.Integer(1) if source is None else self.kept(layer - 1, source)
         return ParameterGradient(
             parameter=n.b(layer, j) if source is None else n.w(layer, j, source),
             kind="bias" if source is None else "weight",
@@ -287,4 +303,8 @@ def _scalar_or_matrix(matrix: sp.ImmutableMatrix):
 
 
 def derive_network(spec: NetworkSpec) -> NetworkDerivation:
+    if spec.dropout is not None:
+        from .regularization import DropoutDerivation
+
+        return DropoutDerivation(spec)
     return NetworkDerivation(spec)

@@ -188,6 +188,10 @@ class ModuleWriter:
             checks=self.checks(),
         )
         context.update(CourseAPIWriter(self).context())
+        from .regularization_code import api_names, regularization_context  # --l2 / --dropout only
+
+        context["regularization"] = regularization_context(self)
+        context["regularization_api"] = api_names(spec)
         context["softmax"] = any(isinstance(a, Softmax) for a in spec.activations)
         context["imports"] = sorted(self.printer.used_modules | {"numpy"})
         return context
