@@ -103,9 +103,11 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     module_path = out / f"{slug}.py"
     source = module_source(derivation.spec, module_path.name)  # relative: the same bytes in any folder
     matrices = matrix_derivation(derivation.spec)
-    code_check = check_module_gradients(load_generated(source), derivation.spec)
+    module = load_generated(source)
+    code_check = check_module_gradients(module, derivation.spec)
+    regularized = regularization_checks(derivation, module)  # --l2 / --dropout only
     report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
-                    module_file=module_path.name, proof=matrices.proof)
+                    module_file=module_path.name, proof=matrices.proof, regularized=regularized)
     outputs = {
         out / f"{slug}.derivation.json": derivation_json(derivation, gradients),
         out / f"{slug}.derivation.txt": derivation_text(derivation, gradients),
@@ -120,8 +122,26 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     sheet_files, sheet_note = write_sheets(derivation, out)
     files.extend(sheet_files)
     passed = all(c.passed for c in checks) and code_check.passed and matrices.proof.status != "failed"
+    passed = passed and (regularized is None or regularized["passed"])
     return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed,
             "note": sheet_note}
+
+
+def regularization_checks(derivation: NetworkDerivation, module) -> dict | None:
+    """For --l2 / --dropout: the per-weight L2 forms and the module's regularised functions against
+    central differences, and the proof of their vectorised equations; None for a spec without them."""
+    from .derive.regularization import derive_regularized
+    from .verify_regularization import check_l2_gradients, check_regularized_module
+
+    spec = derivation.spec
+    matrices = derive_regularized(spec)
+    if matrices is None:
+        return None
+    small = spec.parameter_count <= LISTING_LIMIT
+    l2 = check_l2_gradients(derivation) if spec.l2 is not None and small else []
+    modules = check_regularized_module(module, spec)
+    passed = all(c.passed for c in l2) and all(c.passed for c in modules.values()) and matrices.proof.status != "failed"
+    return {"l2": l2, "modules": modules, "proof": matrices.proof, "passed": passed}
 
 
 # --- functions: gradient, Hessian, critical points, Newton's method ---

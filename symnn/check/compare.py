@@ -75,6 +75,10 @@ class Checker:
     """Everything about one spec that every claim needs, prepared once (and shared by workers)."""
 
     def __init__(self, spec):
+        self.dropout_note = None
+        if spec.dropout is not None:  # masks are random: a claim is graded for the network they leave whole
+            spec = replace(spec, dropout=None)
+            self.dropout_note = "dropout is not graded: this claim was graded for the network without dropout (keep_prob = 1)"
         self.spec = spec
         self.derivation = derive_network(spec)
         self.resolver = Resolver(spec)
@@ -128,8 +132,14 @@ class Checker:
                 derivation = derive_matrix(self.spec, prove=False)
         except (LimitExceeded, SymnnError):
             return {}
-        return {e.name: f"{e.name} = {matrix_text(e.rhs, derivation.latex_names)}"
-                for e in derivation.equations if e.kind == "backward"}
+        equations = [e for e in derivation.equations if e.kind == "backward"]
+        names = derivation.latex_names
+        if self.spec.l2 is not None:  # dW with the L2 penalty's gradient
+            from ..derive.regularization import derive_regularized
+
+            regularized = derive_regularized(self.spec, derivation)
+            equations, names = regularized.l2_backward, regularized.latex_names
+        return {e.name: f"{e.name} = {matrix_text(e.rhs, names)}" for e in equations}
 
     def closed_form(self, target: Target) -> sp.Expr | None:
         """The per-weight derivation's dL/d(entry) for one example."""
@@ -186,6 +196,8 @@ class Checker:
         worst = self._grade_claim(claim, shown)
         if worst.verdict != "correct" and claim.alternatives:
             worst = self._other_reading(claim, shown, worst)
+        if self.dropout_note:
+            worst.notes.append(self.dropout_note)
         worst.seconds = time.perf_counter() - started
         return worst
 

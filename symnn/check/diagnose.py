@@ -21,6 +21,12 @@ def known_mistakes(spec) -> list[Mistake]:
     if spec.reduction == "mean":
         found.append(Mistake("missing 1/m: a sum over the m examples where the mean belongs", factor="none"))
     found.append(Mistake("an extra 1/m (the course keeps 1/m out of dZ and dA, and puts it once in dW and db)", factor="extra"))
+    if spec.l2 is not None:
+        term = "lambda/m W^[l]" if spec.reduction == "mean" else "lambda W^[l]"
+        found.append(Mistake(f"missing regularisation term: the L2 penalty's gradient {term} belongs in dW^[l] (--l2)",
+                             regularization="none"))
+        found.append(Mistake(f"half the regularisation term: d/dW of lambda/(2m) ||W||^2 is {term}, not half of it",
+                             regularization="half"))
     for layer in range(depth, 0, -1):
         rule = spec.activations[layer - 1]
         if isinstance(rule, Softmax):

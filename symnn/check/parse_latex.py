@@ -46,7 +46,7 @@ seq: postfix+
 postfix: primary script*
 script: SUB | SUP_LAYER | SUP_EXAMPLE | SUP_T | PRIME | CARET sup_arg
 ?sup_arg: "{" sum "}" | DIGIT | LETTER
-?primary: LETTER | NUMBER | FONT | HAT | SIGMA | FUNC | OPNAME | DELTA | RATE | PARTIAL | ONES | LOSSNAME
+?primary: LETTER | NUMBER | FONT | HAT | SIGMA | FUNC | OPNAME | DELTA | RATE | LAMBDA | PARTIAL | ONES | LOSSNAME
         | "(" sum ")"          -> group
         | "(" sum CMP sum ")"  -> compare
         | "[" sum CMP sum "]"  -> compare
@@ -81,6 +81,7 @@ PARTIAL: /\\partial(?![a-zA-Z])/
 SIGMA: /\\sigma(?![a-zA-Z])/
 DELTA: /\\delta(?![a-zA-Z])/
 RATE: /\\(alpha|eta)(?![a-zA-Z])/
+LAMBDA: /\\lambda(?![a-zA-Z])/
 FUNC: /\\(exp|log|ln|tanh|sinh|cosh|sin|cos)(?![a-zA-Z])/
 OPNAME: /\\(operatorname|text|textrm|mathrm)\s*\{\s*(ReLU|relu|sigmoid|tanh|softmax|id|exp|log)\s*\}/
 ONES: /\\(mathbf|mathbb|boldsymbol|bm)\s*\{\s*1\s*\}/
@@ -472,6 +473,8 @@ class _Builder:
             return Written("delta", None, "", False, False, text)
         if kind == "RATE":
             return sp.Symbol("alpha")
+        if kind == "LAMBDA":
+            return self.resolver.regularization(text)
         if kind == "PARTIAL":
             return PartialOperator()
         if kind == "ONES":

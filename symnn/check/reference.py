@@ -39,6 +39,7 @@ class Mistake:
     previous: tuple[int, int] | None = None  # (l, k): dW^{[l]} built with A^{[k]} instead of A^{[l-1]}
     weight_layer: tuple[int, int] | None = None  # (l, k): dA^{[l-1]} built with W^{[k]} instead of W^{[l]}
     transposed: bool = False  # the whole result transposed
+    regularization: str = "right"  # --l2: "none" leaves lambda/m W out of dW, "half" writes lambda/(2m) W
 
 
 RIGHT = Mistake()
@@ -226,6 +227,10 @@ class Backprop:
         elif kind == "W":
             previous = self.A[mistake.previous[1]] if mistake.previous and mistake.previous[0] == layer else self.A[layer - 1]
             value = self.factor * self.dZ[layer] @ previous.T
+            if self.spec.l2 is not None:  # the L2 penalty's gradient (rules/regularization.py)
+                share = {"right": 1.0, "none": 0.0, "half": 0.5}[mistake.regularization]
+                base = 1.0 / self.m if self.spec.reduction == "mean" else 1.0
+                value = value + share * base * self.spec.l2 * self.sample.W[layer]
         else:
             value = self.factor * self.dZ[layer].sum(axis=1, keepdims=True)
         square = value.shape[0] == value.shape[1]
@@ -272,6 +277,8 @@ class Values(Mapping):
         bp = self.bp
         if name == "m":
             return float(bp.m)
+        if name == "lambd" and bp.spec.l2 is not None:
+            return float(bp.spec.l2)
         width = re.fullmatch(r"n_x|n(\d+)", name)  # the widths of derive/matrix.py's shapes
         if width:
             return bp.spec.sizes[int(width.group(1) or 0)]

@@ -21,6 +21,7 @@ from .algebra import M
 
 LOSS_NAMES = {"L", "J", "C", "E", "l", r"\ell", r"\mathcal{L}", r"\mathcal{J}", "cost", "loss"}
 RATE_NAMES = {r"\alpha", r"\eta", "alpha", "eta", "lr", "learning_rate"}
+LAMBDA_NAMES = {r"\lambda", "lambd", "lambda_", "lam"}  # the L2 strength (`lambda` is a Python keyword)
 KNOWN = (r"w^{[l]}_{jk}, b^{[l]}_j, a^{[l]}_j, z^{[l]}_j, x_k, y, \hat{y}, \delta^{[l]}_j, "
          r"W^{[l]}, b^{[l]}, A^{[l]}, Z^{[l]}, X, Y, m (NumPy style: W1, b1, A1, Z1, dZ1, dA1, X, Y, m, W1[0,0])")
 
@@ -107,6 +108,8 @@ class Resolver:
         n = self.notation
         if base in RATE_NAMES:
             return sp.Symbol("alpha")
+        if base in LAMBDA_NAMES:
+            return self.regularization(written)
         if base in ("m", "N") and layer is None and not sub:
             return M  # seed 002 writes N for the number of examples
         if hat and base in ("y", "Y"):
@@ -204,10 +207,17 @@ class Resolver:
             raise UnresolvedSymbol(f"{written}: expected one unit index")
         return indices
 
+    def regularization(self, written: str) -> sp.Symbol:
+        """lambda of --l2 (rules/regularization.py); a spec without L2 has none to grade against."""
+        if self.spec.l2 is None:
+            raise UnresolvedSymbol(f"{written}: this network has no L2 regularisation; give --l2 LAMBDA "
+                                   "to grade a formula with the penalty's gradient")
+        return sp.Symbol("lambd")
+
     # --- NumPy names ---
     def code_name(self, name: str):
         """W1, b1, A1, Z1, X, Y, AL, dZ2, dA1, dz2, da1, m, alpha: the course's variable names."""
-        if name in ("m", "alpha", "learning_rate", "lr"):
+        if name in ("m", "alpha", "learning_rate", "lr") or name in LAMBDA_NAMES:
             return self.symbol(name)
         if name in ("X", "Y"):
             return self.symbol(name)

@@ -15,16 +15,17 @@ def _formula(expression, names, positions=None) -> dict:
 
 
 def spec_dict(spec) -> dict:
-    return {
+    fields = {
         "sizes": list(spec.sizes),
         "activations": [a.spec_text for a in spec.activations],
         "loss": spec.loss.name,
         "layout": spec.layout,
         "bias": spec.bias,
         "reduction": spec.reduction,
-        "command_line": spec.command_line(),
-        "parameter_count": spec.parameter_count,
     }
+    if spec.l2 is not None or spec.dropout is not None:  # only then, so other outputs keep their bytes
+        fields.update(l2=spec.l2, dropout=spec.dropout)
+    return {**fields, "command_line": spec.command_line(), "parameter_count": spec.parameter_count}
 
 
 def gradient_dict(gradient: ParameterGradient, derivation: NetworkDerivation) -> dict:

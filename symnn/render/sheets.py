@@ -131,7 +131,14 @@ class SheetBuilder:
             "index_form": [self.index_equation(e.equation) for e in index_form(spec)],
             "matrix": self.matrix_form(),
             "updates": self.updates(),
+            "regularization": self.regularization(),
         }
+
+    def regularization(self) -> dict | None:
+        """--l2 / --dropout: their own section (render/regularization_sheet.py), None without them."""
+        from .regularization_sheet import regularization_section
+
+        return regularization_section(self)
 
     def layers(self) -> list[dict]:
         rows = []
