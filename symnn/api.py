@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import sympy as sp
+
 from . import newton as newton_module
 from .derive.functions import SOLVE_SECONDS, FunctionDerivation, derive_function
 from .derive.matrix import MatrixDerivation
@@ -61,7 +63,23 @@ def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = Fal
         shown_count=len(gradients),
         total_count=derivation.spec.parameter_count,
         chosen=chosen,
+        regularization=regularization_text(derivation),
     )
+
+
+def regularization_text(derivation: NetworkDerivation) -> dict | None:
+    """--l2 / --dropout lines of the listing: the penalty's term for one weight and SymPy's derivative of it."""
+    spec = derivation.spec
+    if spec.l2 is None and spec.dropout is None:
+        return None
+    from .rules.regularization import l2_penalty_gradient, l2_penalty_term
+
+    w = sp.Symbol("w")
+    l2 = None
+    if spec.l2 is not None:
+        l2 = {"penalty": l2_penalty_term(w, derivation.reduction_factor),
+              "gradient": l2_penalty_gradient(w, derivation.reduction_factor)}
+    return {"l2": l2, "dropout": spec.dropout is not None}
 
 
 def derive_matrix(spec: str | NetworkSpec = "2-2-1", **options) -> MatrixDerivation:
