@@ -54,3 +54,15 @@ def test_summed_cost_has_lambda_without_1_over_m():
 def test_dropout_specs_are_graded_without_dropout_and_say_so():
     verdict = Checker(parse_spec("2-3-1", dropout=0.8)).grade("dW1 = 1/m * dZ1 @ X.T")
     assert verdict.verdict == "correct" and any("dropout is not graded" in n for n in verdict.notes)
+
+
+def test_code_checks_grade_the_plain_backward_propagation(tmp_path):
+    """--code runs the course's backward_propagation(parameters, cache, X, Y), which has no lambd."""
+    import symnn
+    from symnn.render.codegen import module_source
+
+    spec = parse_spec("2-3-1", act="tanh,sigmoid", l2=0.7)
+    path = tmp_path / "student.py"
+    path.write_text(module_source(parse_spec("2-3-1", act="tanh,sigmoid")), encoding="utf-8")
+    report = symnn.check(spec, code=str(path))
+    assert report.code.verdict == "correct", report.code.message
