@@ -691,6 +691,7 @@ def backward_propagation_with_regularization(X, Y, cache, lambd=0.7):
     course_cache(parameters, cache) makes it from forward_propagation's. Returns dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1."""
     m = X.shape[1]
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    Y = _labels(Y, A3)
 
     # layer 3
     # dZ^[3] = A^[3] - Y
@@ -773,6 +774,7 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob=0.86):
     which also holds the masked A; g' is computed through Z for that reason. Returns dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1."""
     m = X.shape[1]
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    Y = _labels(Y, A3)
 
     # layer 3
     # dZ^[3] = A^[3] - Y

@@ -132,3 +132,26 @@ def test_toml_values_must_be_numbers(tmp_path, capsys):
     path.write_text('sizes = [2, 3, 1]\nl2 = "0.7"\n', encoding="utf-8")
     assert main(["codegen", str(path)]) == 2
     assert "l2 in the spec file must be a number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, bool, np.int64])
+def test_course_label_dtypes_give_the_float_gradients(dtype):
+    """The courses store Y as uint8 (and test with bool): the regularised functions read them as floats."""
+    spec = parse_spec("2-3-1", act="tanh,sigmoid", l2=0.7, dropout=0.8)
+    module = load_module(spec)
+    rng = np.random.default_rng(4)
+    X, Y = random_data(spec, 6, rng)
+    parameters = perturbed_parameters(module, spec, rng)
+    _, cache = module.forward_propagation(X, parameters)
+    course = module.course_cache(parameters, cache)
+    expected = module.backward_propagation_with_regularization(X, Y, course, 0.7)
+    got = module.backward_propagation_with_regularization(X, Y.astype(dtype), course, 0.7)
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name])
+    np.random.seed(0)
+    _, dropout_cache = module.forward_propagation_with_dropout(X, parameters, 0.8)
+    expected = module.backward_propagation_with_dropout(X, Y, dropout_cache, 0.8)
+    got = module.backward_propagation_with_dropout(X, Y.astype(dtype), dropout_cache, 0.8)
+    np.testing.assert_array_equal(got["dW1"], expected["dW1"])
+    assert module.compute_cost_with_regularization(cache["A2"], Y.astype(dtype), parameters, 0.7) == \
+        pytest.approx(module.compute_cost_with_regularization(cache["A2"], Y, parameters, 0.7))
