@@ -155,3 +155,25 @@ def test_course_label_dtypes_give_the_float_gradients(dtype):
     np.testing.assert_array_equal(got["dW1"], expected["dW1"])
     assert module.compute_cost_with_regularization(cache["A2"], Y.astype(dtype), parameters, 0.7) == \
         pytest.approx(module.compute_cost_with_regularization(cache["A2"], Y, parameters, 0.7))
+
+
+def test_the_network_hessian_refuses_regularised_specs(capsys):
+    assert main(["hessian", "2-2-1", "--network", "--l2", "0.5"]) == 2
+    assert "without --l2 and --dropout" in capsys.readouterr().err
+
+
+def test_softmax_soft_labels_that_do_not_sum_to_one_are_refused():
+    """dZ = A - Y holds for softmax + cross-entropy only when each example's targets sum to 1."""
+    spec = parse_spec("3-4-3", act="tanh,softmax", l2=0.1, dropout=0.8)
+    module = load_module(spec)
+    rng = np.random.default_rng(5)
+    X, _ = random_data(spec, 4, rng)
+    parameters = perturbed_parameters(module, spec, rng)
+    Y = np.full((3, 4), 0.5)
+    _, cache = module.forward_propagation(X, parameters)
+    with pytest.raises(ValueError, match="sum to 1"):
+        module.backward_propagation_with_regularization(X, Y, module.course_cache(parameters, cache), 0.1)
+    np.random.seed(0)
+    _, dropout_cache = module.forward_propagation_with_dropout(X, parameters, 0.8)
+    with pytest.raises(ValueError, match="sum to 1"):
+        module.backward_propagation_with_dropout(X, Y, dropout_cache, 0.8)
