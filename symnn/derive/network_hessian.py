@@ -126,4 +126,7 @@ def _name(layer: int, unit: int, parameter: sp.Symbol) -> sp.Symbol:
 
 
 def network_hessian(derivation: NetworkDerivation) -> NetworkHessian:
+    spec = derivation.spec
+    if spec.l2 is not None or spec.dropout is not None:  # the Hessian is of the plain cost only
+        raise SpecError("the network Hessian is derived for the cost without --l2 and --dropout; leave them out")
     return NetworkHessian(derivation)

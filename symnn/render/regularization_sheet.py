@@ -69,11 +69,7 @@ def _dropout(builder, matrices) -> dict:
 
     spec, d = builder.spec, builder.derivation
     n = d.notation
-    unit = []
-    if spec.depth >= 2:
-        unit.append(builder.equation(n.z(2, 1), d.preactivation(2, 1)))
-        delta = d.deltas[1][0]
-        unit.append(builder.equation(delta.symbol, delta.recursion))
+    unit = [Equation(builder.tex(e.lhs, chain=False), ((builder.tex(e.rhs, chain=False),),)) for e in _dropout_index_form(spec)]
     keep = [builder._shaped(matrices.base, e, e.rhs) for e in matrices.dropout_forward if e.role == "keep"]
     backward = []
     for e in matrices.dropout_backward:
@@ -86,3 +82,20 @@ def _dropout(builder, matrices) -> dict:
     p = Equation(builder.tex(KEEP_PROB), ((repr(spec.dropout),),))
     return {"unit": unit, "keep": keep, "backward": backward, "keep_prob": [p],
             "hidden": ", ".join(str(layer) for layer in range(1, spec.depth))}
+
+
+def _dropout_index_form(spec) -> list[sp.Eq]:
+    """The index form of derive/indexform.py with the mask: any width, hidden layers l."""
+    j, k, i = sp.symbols("j k i", integer=True, positive=True)
+    loss, p = sp.Symbol("L"), KEEP_PROB
+    w, w_next = sp.IndexedBase("w^{[l+1]}"), sp.IndexedBase("w^{[l+1]}")
+    a, d = sp.IndexedBase("a^{[l]}"), sp.IndexedBase("d^{[l]}")
+    z, delta, delta_next = sp.IndexedBase("z^{[l]}"), sp.IndexedBase(r"\delta^{[l]}"), sp.IndexedBase(r"\delta^{[l+1]}")
+    g_prime = sp.Function(r"g^{[l]\prime}")
+    width_next = sp.Symbol("n^{[l+1]}", integer=True, positive=True)
+    w_kj, w_next_ij = (w[k, j], w_next[i, j]) if spec.layout == "column" else (w[j, k], w_next[j, i])
+    kept = d[j] / p * a[j]
+    return [
+        sp.Eq(sp.Derivative(loss, w_kj), sp.IndexedBase(r"\delta^{[l+1]}")[k] * kept),
+        sp.Eq(delta[j], g_prime(z[j]) * d[j] / p * sp.Sum(w_next_ij * delta_next[i], (i, 1, width_next))),
+    ]
