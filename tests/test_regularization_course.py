@@ -142,3 +142,24 @@ def test_signatures_are_the_courses(module):
     forward = inspect.signature(module.forward_propagation_with_dropout).parameters
     assert list(forward) == ["X", "parameters", "keep_prob"] and forward["keep_prob"].default == 0.5
     assert list(inspect.signature(module.backward_propagation_with_dropout).parameters) == ["X", "Y", "cache", "keep_prob"]
+
+
+def test_cs231n_two_layer_net_published_loss_with_lambda_2_m_reg():
+    """CS231n (Stanford) assignment 1, two_layer_net.ipynb, "Forward pass: compute loss":
+    `loss, _ = net.loss(X, y, reg=0.05)`, `correct_loss = 1.30378789133`, on the toy model
+    (init_toy_model: np.random.seed(0); TwoLayerNet(4, 10, 3, std=1e-1) draws W1 = std * randn(4, 10),
+    b1 = 0, W2 = std * randn(10, 3), b2 = 0) and toy data (np.random.seed(1); X = 10 * randn(5, 4);
+    y = [0, 1, 2, 2, 1]). Its loss is the mean softmax cross-entropy + reg * sum(W * W): symnn's row
+    layout with --l2 lambda = 2 m reg."""
+    from symnn.rules.regularization import cs231n_lambda
+
+    np.random.seed(0)
+    parameters = {"W1": 1e-1 * np.random.randn(4, 10), "b1": np.zeros((1, 10)),
+                  "W2": 1e-1 * np.random.randn(10, 3), "b2": np.zeros((1, 3))}
+    np.random.seed(1)
+    X = 10 * np.random.randn(5, 4)
+    y = np.array([0, 1, 2, 2, 1])
+    lambd = cs231n_lambda(0.05, m=5)
+    module = load_module(parse_spec("4-10-3", act="relu,softmax", loss="cce", layout="row", l2=lambd), "cs231n")
+    A2, _ = module.forward_propagation(X, parameters)
+    assert module.compute_cost_with_regularization(A2, y, parameters, lambd) == pytest.approx(1.30378789133, abs=1e-10)
