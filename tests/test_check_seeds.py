@@ -182,3 +182,54 @@ def test_same_claim_same_verdict(seed003):
 def test_a_constant_cannot_pass_for_one_over_m(seed003, claim):
     """Sample points have 2 to 5 examples, so hard-coding the batch size is caught."""
     assert seed003.grade(claim).verdict == "wrong"
+
+
+SEED002_SLIDES = r"""
+Lớp ẩn (hidden layer) thứ nhất:
+
+$$W^{[1]} = \begin{bmatrix} w_{1,1}^{[1]} & w_{1,2}^{[1]} \\ w_{2,1}^{[1]} & w_{2,2}^{[1]} \\ w_{3,1}^{[1]} & w_{3,2}^{[1]} \end{bmatrix}, b^{[1]} = \begin{bmatrix} b_1^{[1]} \\ b_2^{[1]} \\ b_3^{[1]} \end{bmatrix}$$
+
+$$W^{[3]} = [w_{1,1}^{[3]} \quad w_{1,2}^{[3]} \quad w_{1,3}^{[3]}], b^{[3]} = b_1^{[3]}$$
+
+$$a^{[3]} = g(\mathbf{z}^{[3]}) \in (0,1)$$
+
+$$L = - (y^{(i)} \log(a^{[3](i)}) + (1 - y^{(i)}) \log(1 - a^{[3](i)}))$$
+
+$$\begin{aligned}
+ \frac{\partial L}{\partial z^{[3]}} &= a^{[3]} - y \\
+ z^{[3]} &= W^{[3]} \mathbf{a}^{[2]} + b^{[3]} \\
+ &= [w_{1,1}^{[3]} \quad w_{1,2}^{[3]} \quad w_{1,3}^{[3]}] \begin{bmatrix} a_1^{[2]} \\ a_2^{[2]} \\ a_3^{[2]} \end{bmatrix} + b^{[3]} \\
+ \frac{\partial z^{[3]}}{\partial W^{[3]}} &= \left[\frac{\partial z^{[3]}}{\partial w_{1,1}^{[3]}} \quad \frac{\partial z^{[3]}}{\partial w_{1,2}^{[3]}} \quad \frac{\partial z^{[3]}}{\partial w_{1,3}^{[3]}} \right] = [a_1^{[2]} \quad a_2^{[2]} \quad a_3^{[2]}] = (\mathbf{a}^{[2]})^T \\
+ \frac{\partial z^{[3]}}{\partial b^{[3]}} &= 1 \\
+ \frac{\partial L}{\partial W^{[3]}} &= \frac{\partial L}{\partial z^{[3]}} \frac{\partial z^{[3]}}{\partial W^{[3]}} = (a^{[3]} - y) (\mathbf{a}^{[2]})^T
+ \end{aligned}$$
+
+$$\begin{bmatrix} z_1^{[2]} \\ z_2^{[2]} \\ z_3^{[2]} \end{bmatrix} = \begin{bmatrix} w_{1,1}^{[2]} & w_{1,2}^{[2]} & w_{1,3}^{[2]} \\ w_{2,1}^{[2]} & w_{2,2}^{[2]} & w_{2,3}^{[2]} \\ w_{3,1}^{[2]} & w_{3,2}^{[2]} & w_{3,3}^{[2]} \end{bmatrix} \begin{bmatrix} a_1^{[1]} \\ a_2^{[1]} \\ a_3^{[1]} \end{bmatrix} + \begin{bmatrix} b_1^{[2]} \\ b_2^{[2]} \\ b_3^{[2]} \end{bmatrix}$$
+
+$$\frac{\partial L}{\partial W^{[2]}} = \begin{bmatrix} \frac{\partial L}{\partial z_1^{[2]}} \\ \frac{\partial L}{\partial z_2^{[2]}} \\ \frac{\partial L}{\partial z_3^{[2]}} \end{bmatrix} [a_1^{[1]} \quad a_2^{[1]} \quad a_3^{[1]}]$$
+
+$$= \frac{\partial L}{\partial \mathbf{z}^{[2]}} (\mathbf{a}^{[1]})^T$$
+
+$$\frac{\partial L}{\partial \mathbf{b}^{[2]}} = \frac{\partial L}{\partial z_1^{[2]}} \circ (\mathbf{a}^{[2]} \circ (1 - \mathbf{a}^{[2]}))$$
+
+$$\frac{\partial \mathbf{z}^{[2]}}{\partial \mathbf{a}^{[1]}} = \begin{bmatrix} w_{1,1}^{[2]} & w_{2,1}^{[2]} & w_{3,1}^{[2]} \\ w_{1,2}^{[2]} & w_{2,2}^{[2]} & w_{3,2}^{[2]} \\ w_{1,3}^{[2]} & w_{2,3}^{[2]} & w_{3,3}^{[2]} \end{bmatrix}$$
+
+$$\frac{\partial L}{\partial \mathbf{a}^{[1]}} = \frac{\partial \mathbf{z}^{[2]}}{\partial \mathbf{a}^{[1]}} \frac{\partial L}{\partial \mathbf{z}^{[2]}} = (W^{[2]})^T \frac{\partial L}{\partial \mathbf{z}^{[2]}}$$
+
+$$\frac{\partial L}{\partial a^{[1]}} = \frac{\partial L}{\partial z^{[2]}} \frac{\partial z^{[2]}}{\partial a^{[1]}} = (W^{[2]})^T \frac{\partial L}{\partial z^{[2]}}$$
+"""
+
+
+def test_seed002_checks_slide_by_slide(tmp_path):
+    """Seed 002's slides as written (definitions, Jacobian steps, chains continued in the next block):
+    every claim is read, and the one typo (dL/db^{[2]}: dL/dz_1 for the vector and sigma' once too often)
+    is the only wrong one, with both mistakes named."""
+    slides = tmp_path / "seed002.md"
+    slides.write_text(SEED002_SLIDES, encoding="utf-8")
+    report = symnn.check("2-3-3-1", file=slides, workers=1)
+    verdicts = {v.claim: v for v in report.verdicts}
+    assert not [v for v in report.verdicts if v.verdict == "unusable"], [(v.claim, v.message) for v in report.verdicts]
+    wrong = [v for v in report.verdicts if v.verdict == "wrong"]
+    assert len(wrong) == 1 and "partial \\mathbf{b}^{[2]}" in wrong[0].claim, [(v.claim, v.message) for v in wrong]
+    assert "one unit" in wrong[0].diagnosis and "applied twice" in wrong[0].diagnosis
+    assert report.exit_code == 1 and len(verdicts) >= 14

@@ -87,10 +87,29 @@ def markdown_claims(text: str) -> list[str]:
                 continue
             if merged and (line.startswith("=") or "=" not in line and "\\to" not in line):
                 merged[-1].append(line)
+            elif not merged and line.startswith("=") and claims:  # a block continuing the last one's chain
+                claims[-1] += " " + line
             else:
                 merged.append([line])
-        claims += [" ".join(lines) for lines in merged]
+        claims += [part for lines in merged for part in _definitions(" ".join(lines))]
     return claims
+
+
+def _definitions(claim: str) -> list[str]:
+    """Seed 002's `W^{[1]} = [...], \\mathbf{b}^{[1]} = [...]`: claims side by side, split at commas outside
+    every bracket when each part has its own =."""
+    parts, depth, start = [], 0, 0
+    for index, ch in enumerate(claim):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            parts.append(claim[start:index])
+            start = index + 1
+    parts.append(claim[start:])
+    parts = [re.sub(r"^\s*(\\q?quad)?\s*", "", part).strip() for part in parts]
+    if len(parts) > 1 and all("=" in part for part in parts):
+        return parts
+    return [claim]
 
 
 _DISPLAY_MATHS = re.compile(r"\$\$(.*?)\$\$", re.S)

@@ -17,7 +17,7 @@ from ..errors import ParseError
 from . import algebra
 from .algebra import ExampleSum, M
 from .notations import Reading, rewrite
-from .parse_latex import Derivative, Jacobian, parse_latex_chain, parse_latex_instances
+from .parse_latex import Derivative, Jacobian, LossName, parse_latex_chain, parse_latex_instances
 from .parse_numpy import looks_like_numpy, read_numpy_side
 from .resolve import Resolver, Target, UnresolvedSymbol
 
@@ -164,6 +164,10 @@ def _latex_parts(text: str, parts: list, resolver: Resolver, notes: list[str]) -
     head = expressions[0]
     if isinstance(head, Jacobian):
         return _jacobian_claim(text, head, expressions[1:], resolver, notes)
+    if isinstance(head, LossName):
+        return _loss_claim(text, head, [_step_value(v, resolver) for v in expressions[1:]], notes)
+    if _is_definition(head, expressions[1:]):
+        return _value_claim(text, head, [_step_value(v, resolver) for v in expressions[1:]], notes)
     named = resolver.named_gradient(head)  # \delta^{[l]}_j = ..., itself dL/dz^{[l]}_j
     if isinstance(head, Derivative) or named is not None:
         target = named or resolver.target(head.wrt)
@@ -177,6 +181,49 @@ def _latex_parts(text: str, parts: list, resolver: Resolver, notes: list[str]) -
         sides = [side]
         notes.append("read as an update rule: the gradient is what multiplies the learning rate")
     return _finish(text, target, sides, "latex", notes, any(kind == "rank_one" for kind, _ in parts))
+
+
+DEFINED = re.compile(r"^(W\d+|b\d+|w\d+_\d+_\d+|b\d+_\d+|x\d+|x_vector|X|Y|y\d*)$")
+
+
+def _is_definition(head, sides) -> bool:
+    """W^{[1]} = [entries], x = [x_1; x_2], or a written-out vector of z's or a's on the left."""
+    if any(getattr(side, "has", lambda *_: False)(RATE) for side in sides):
+        return False
+    if isinstance(head, (sp.Symbol, sp.MatrixSymbol)):
+        return bool(DEFINED.match(head.name))
+    return isinstance(head, sp.MatrixBase) and all(
+        isinstance(x, sp.Symbol) and FORWARD_NAMES.match(x.name) or isinstance(x, sp.Symbol) and DEFINED.match(x.name) for x in head)
+
+
+def _value_claim(text: str, head, sides: list, notes: list[str]) -> Claim:
+    r"""W^{[1]} = \begin{bmatrix} w_{1,1}^{[1]} & ... \end{bmatrix} or \begin{bmatrix} z_1^{[2]} \\ ... \end{bmatrix} =
+    W^{[2]} a^{[1]} + b^{[2]}: both sides are evaluated with the same values (a definition, or a forward step)."""
+    if not sides:
+        raise ParseError("the claim has no right-hand side")
+    per_example = any(FORWARD_NAMES.match(getattr(x, "name", "")) or getattr(x, "name", "") == "x_vector"
+                      for x in (head if isinstance(head, sp.MatrixBase) else [head]))
+    sides = [algebra.sole_entry(s) for s in sides]
+    scalar = not algebra.is_matrix(head)
+    if scalar and any(algebra.is_matrix(s) for s in sides):
+        raise algebra.ShapeMismatch("shape mismatch: the left-hand side is one number, the right-hand side is a matrix")
+    mode = "entry" if scalar else ("example" if per_example else "batch")
+    label = "the written-out left-hand side" if isinstance(head, sp.MatrixBase) else f"{head.name} (as defined)"
+    return Claim(text, Target("Z", 1), sides, mode, "latex", notes, forward=head, label=label)
+
+
+def _loss_claim(text: str, head, sides: list, notes: list[str]) -> Claim:
+    """L = -(y log a + (1 - y) log(1 - a)): one example's loss; J = ... with a sum over the examples: the cost."""
+    if not sides:
+        raise ParseError("the claim has no right-hand side")
+    cost = head.name == "J" or any(getattr(s, "has", lambda *_: False)(algebra.ExampleSum) for s in sides)
+    if any(algebra.is_matrix(s) for s in sides):
+        raise algebra.ShapeMismatch("shape mismatch: the loss is one number, the right-hand side is a matrix")
+    if cost and not all(s.has(algebra.ExampleSum) for s in sides):
+        raise ParseError("the cost J sums the loss over the examples; write the sum, like J = \\frac{1}{m} \\sum_{i=1}^{m} L^{(i)}")
+    symbol = sp.Symbol("loss__J" if cost else "loss__L")
+    return Claim(text, Target("Z", 1), sides, "total" if cost else "entry", "latex", notes, forward=symbol,
+                 label="the cost J" if cost else "the loss L of one example")
 
 
 def _step_value(value, resolver: Resolver):

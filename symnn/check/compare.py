@@ -65,9 +65,17 @@ class _WithSteps(Values):
     def per_example(self) -> "_WithSteps":
         return _WithSteps(self.bp, "example")
 
+    reduction = None  # the cost's reduction when a claim reads J the other way (sum / mean)
+
     def __getitem__(self, name: str):
         if name.startswith(PREFIX):
             return Forward(self.bp).value(name, self.mode)
+        if name in ("loss__L", "loss__J"):  # one example's loss at each example, or the cost
+            per_example = np.asarray(evaluate(self.bp.derivation.loss, _WithSteps(self.bp, "batch")), float)
+            if name == "loss__L":
+                return per_example if self.mode == "batch" else per_example[:, None, None]
+            mean = (self.reduction or self.bp.spec.reduction) == "mean"
+            return per_example.sum() / (self.bp.m if mean else 1.0)
         return super().__getitem__(name)
 
 
@@ -119,7 +127,10 @@ class Checker:
         return value
 
     def values(self, point: int, claim: Claim) -> Values:
-        return _WithSteps(self.right[point], "example" if claim.mode == "example" else "batch")
+        values = _WithSteps(self.right[point], "example" if claim.mode == "example" else "batch")
+        if claim.layout.startswith("cost_"):
+            values.reduction = claim.layout[5:]
+        return values
 
     # --- correct formulas, for the message ---
     @cached_property
@@ -259,6 +270,11 @@ class Checker:
 
     def _grade_side(self, claim: Claim, side, shown: str) -> Verdict:
         verdict = self._grade_one_side(claim, side, shown)
+        if getattr(claim.forward, "name", "") == "loss__J" and verdict.verdict != "correct":
+            other = "sum" if self.spec.reduction == "mean" else "mean"  # the cost as a sum or as a mean: a convention
+            again = self._grade_one_side(replace(claim, layout=f"cost_{other}", notes=claim.notes + [
+                f"read J as the {other} over the examples (this spec's cost is the {self.spec.reduction}; --reduction {other} would match)"]), side, shown)
+            return again if again.verdict == "correct" else verdict
         if not claim.jacobian or verdict.verdict == "correct" or not is_matrix(claim.forward):
             return verdict
         shape = tuple(claim.forward.shape)

@@ -41,6 +41,7 @@ def rewrite(text: str, depth: int | None, sigma_may_be_g: bool = False) -> Readi
 
 def _rewrite(text: str, depth: int | None) -> Reading:
     notes: list[str] = []
+    text = _annotations(text, notes)
     bracketed = "^{[" in text.replace(" ", "")
     text = _nabla(text, depth, notes)
     if not bracketed:
@@ -57,6 +58,27 @@ def _rewrite(text: str, depth: int | None) -> Reading:
                 return Reading(nielsen, notes + [f"{note}; {ambiguous} read as a layer, not a power"], [power])
             return Reading(nielsen, notes + [note])
     return Reading(text, notes)
+
+
+def _annotations(text: str, notes: list[str]) -> str:
+    r"""\underbrace{X}_{(1\times3)} -> X; a trailing `\in (0, 1)` or `\in R^{n \times d}` (a range, not graded)."""
+    out, position = [], 0
+    for match in re.finditer(r"\\(underbrace|overbrace)\s*(?=\{)", text):
+        if match.start() < position:
+            continue
+        end = _balanced(text, match.end())
+        inner = text[match.end() + 1:end - 1]
+        after = re.match(r"\s*[_^]\s*", text[end:])
+        if after and end + after.end() < len(text):
+            end = _balanced(text, end + after.end())
+        out += [text[position:match.start()], "{", inner, "}"]
+        position = end
+    text = "".join(out) + text[position:]
+    ranged = re.search(r"\\in(?![a-zA-Z])", text)
+    if ranged and "=" in text[:ranged.start()]:
+        notes.append("the range after \\in is not graded")
+        text = text[:ranged.start()]
+    return text
 
 
 def _balanced(text: str, start: int) -> int:

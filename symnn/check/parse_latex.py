@@ -22,8 +22,8 @@ from .algebra import ExampleSum
 from .functions import activation_function, elementary
 from .resolve import LOSS_NAMES, Resolver
 
-MAX_LENGTH = 2000
-MAX_NODES = 600
+MAX_LENGTH = 4000  # seed 002 writes a 3x3 matrix of fractions and its products as one chain
+MAX_NODES = 1500
 MAX_SUM_TERMS = 1000  # unit sums may build at most this many terms in all, nested sums included
 
 GRAMMAR = r"""
@@ -162,7 +162,7 @@ class PartialOperator:
 
 @dataclass(frozen=True)
 class LossName:
-    pass
+    name: str = "L"  # J is the cost; L, C, E, \ell, \mathcal{L} one example's loss
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,8 @@ def _parts(tree, builder) -> list:
         try:
             parts.append(("expr", builder.build(child)))
         except ParseError as exc:
-            if index in (0, last) or isinstance(exc, algebra.ShapeMismatch):
+            readable = sum(1 for kind, _ in parts if kind == "expr")
+            if index == 0 or isinstance(exc, algebra.ShapeMismatch) or (index == last and readable < 2):
                 raise
             parts.append(("skipped", str(exc)))  # a middle step such as dL/dz dz/dW: not a claim of its own
     parts += [("note", note) for note in builder.notes]
@@ -371,6 +372,8 @@ class _Builder:
         value = self._node(tree)
         if isinstance(value, Partial) and not isinstance(value.of, LossName):
             return Derivative(value.of)  # dW^{[1]} on its own: the course's name for dL/dW^{[1]}
+        if isinstance(value, LossName):
+            return value  # L = -(y log a + ...): the loss itself, defined
         _refuse_lone_ones(value)
         return self._finish(value)
 
@@ -480,7 +483,7 @@ class _Builder:
         if kind == "ONES":
             return "ONES"
         if kind == "LOSSNAME":
-            return LossName()
+            return LossName("J" if "J" in text else "L")
         raise ParseError(f"unexpected {text!r}")
 
     # --- scripts ---
@@ -594,7 +597,7 @@ class _Builder:
                 operand = item
                 index += 1
             if isinstance(operand, Written) and self._is_loss(operand):
-                operand = LossName()
+                operand = LossName("J" if operand.base == "J" else "L")
             result = operand if result is None else self._times(result, operand)
         return result
 
@@ -616,6 +619,15 @@ class _Builder:
         try:
             return algebra.matmul(left, right)
         except algebra.ShapeMismatch:
+            if _has_step(left) or _has_step(right):
+                try:
+                    product = algebra.matmul(right, left)
+                except algebra.ShapeMismatch:
+                    raise
+                # seed 002's dL/dz^{[2]} dz^{[2]}/da^{[1]}: the chain rule written in the numerator layout's order
+                self._note("a gradient and a step of the chain side by side were multiplied in the order their shapes allow "
+                           "(the numerator layout's order)")
+                return product
             if not (algebra.is_matrix(left) and algebra.is_matrix(right) and left.shape == right.shape) or (
                     1 in left.shape and (_has_weight(left) or _has_weight(right))):
                 raise
@@ -847,3 +859,7 @@ def _power_of_group(item):
     if not (isinstance(script, lark.Tree) and len(script.children) == 2 and _is_token(script.children[0], "CARET")):
         return None
     return primary, script.children[1]
+
+
+def _has_step(value) -> bool:
+    return any(getattr(s, "name", "").startswith("jac__") for s in getattr(value, "free_symbols", ()))
