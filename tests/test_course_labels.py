@@ -196,14 +196,18 @@ def test_float32_in_float32_out_with_integer_labels(make):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(1, 6), st.integers(0, 2**31 - 1), st.sampled_from(["column", "row"]))
-def test_L_model_backward_matches_central_differences_at_any_depth(depth, seed, layout):
-    m = module("3-4-1", "tanh,sigmoid", layout=layout)
+@given(st.integers(1, 6), st.integers(0, 2**31 - 1), st.sampled_from(["column", "row"]), st.booleans())
+def test_L_model_backward_matches_central_differences_at_any_depth(depth, seed, layout, softmax):
+    m = module("3-4-3", "tanh,softmax", "cce", layout) if softmax else module("3-4-1", "tanh,sigmoid", layout=layout)
+    n_y = 3 if softmax else 1
     rng = np.random.default_rng(seed)
-    dims = [3] + list(rng.integers(1, 5, depth - 1)) + [1] if depth > 1 else [3, 1]
+    dims = [3] + list(rng.integers(1, 5, depth - 1)) + [n_y] if depth > 1 else [3, n_y]
     parameters = m.initialize_parameters_deep(dims, scheme="c1w4_app", seed=seed % 1000)
     X = rng.normal(size=(3, 5)) if layout == "column" else rng.normal(size=(5, 3))
-    Y = rng.integers(0, 2, (1, 5)) if layout == "column" else rng.integers(0, 2, (5, 1))
+    if softmax:
+        Y = rng.integers(0, 3, 5)  # class labels, one-hot encoded by the module
+    else:
+        Y = rng.integers(0, 2, (1, 5)) if layout == "column" else rng.integers(0, 2, (5, 1))
     grads = m.L_model_backward(*m.L_model_forward(X, parameters)[:1], Y, m.L_model_forward(X, parameters)[1])
 
     def cost(p):
