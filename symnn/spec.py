@@ -223,13 +223,20 @@ def validate(spec: NetworkSpec) -> None:
         )
 
 
+MAX_SPEC_BYTES = 64 << 10
+
+
 def load_spec_file(path: str | Path, **overrides) -> NetworkSpec:
     """A TOML spec file; options given on the command line override its values."""
     path = Path(path)
     if not path.is_file():
         raise SpecError(f"spec file {str(path)!r} not found")
+    with path.open("rb") as handle:  # a spec is a few lines: read no more than MAX_SPEC_BYTES
+        content = handle.read(MAX_SPEC_BYTES + 1)
+    if len(content) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec file {str(path)!r} is larger than {MAX_SPEC_BYTES >> 10} KB; a spec is a few lines")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"spec file {str(path)!r} is not valid TOML: {exc}") from None
     unknown = set(data) - SPEC_KEYS

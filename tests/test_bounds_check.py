@@ -111,3 +111,25 @@ def test_seed_000_column_of_ones_still_reads(checker):
     for claim in [r"\frac{\partial \mathcal{L} }{ \partial b^{[2]} } = \frac{1}{m}\left(A^{[2]}-Y\right)\mathbf{1}",
                   r"\frac{\partial \mathcal{L} }{ \partial b^{[2]} } = \frac{1}{m}\left(A^{[2]}-Y\right)(\mathbf{1})"]:
         assert checker.grade(claim).verdict == "correct"
+
+
+def test_too_many_claims_are_refused_without_splitting_the_rest(tmp_path):
+    path = tmp_path / "many.md"
+    path.write_text("$$ dW1 = dZ1 @ X.T $$\n" * 100_000)  # 2.2 MB, 100,000 claims
+    with pytest.raises(symnn.SymnnError, match="more than 20000 claims; the limit is 20000"):
+        claims_from_file(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"dW1 = X\n" * (5 << 17))  # 5 MB
+    with pytest.raises(symnn.SymnnError, match="larger than 4 MB"):
+        claims_from_file(path)
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/null"])
+def test_a_device_is_not_a_claims_file(tmp_path, target):
+    link = tmp_path / "claims.md"
+    link.symlink_to(target)
+    with pytest.raises(symnn.SymnnError, match="not a regular file"):
+        claims_from_file(link)

@@ -91,3 +91,12 @@ def test_an_inner_limit_does_not_extend_an_enclosing_one():
                 pass
     assert time.monotonic() - started < 5  # the outer 0.3 s, not the inner 20 s
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_a_spec_file_is_read_only_up_to_its_limit(tmp_path, capsys):
+    path = tmp_path / "net.toml"
+    path.write_text("sizes = [2, 1]\n" + "# padding\n" * 100_000)  # 1 MB: read whole, it used to be parsed whole too
+    err = one_line_error(capsys, ["derive", str(path)])
+    assert "larger than 64 KB" in err
+    path.write_text("sizes = [2, 1]\nloss = \"half_se\"\nactivations = \"linear\"\n")
+    assert main(["derive", str(path)]) == 0

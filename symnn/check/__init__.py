@@ -20,6 +20,8 @@ from ..spec import NetworkSpec
 
 MAX_FILE_BYTES = 4 << 20
 MAX_CLAIMS = 20_000
+MAX_CLAIM_TEXT = 4000  # claims.MAX_CLAIM_LENGTH: a longer claim is refused before it is read
+FILE_SECONDS = 30.0  # splitting a claims file: linear, so a 4 MB file needs a few seconds at most
 
 
 @dataclass
@@ -55,43 +57,56 @@ class CheckReport:
 
 
 def claims_from_file(path: str | Path) -> list[str]:
-    """One claim per line (blank lines and # comments skipped), or the $$ ... $$ blocks of Markdown."""
+    """One claim per line (blank lines and # comments skipped), or the $$ ... $$ blocks of Markdown.
+    At most MAX_FILE_BYTES are read and the split is linear, under a time limit of its own."""
+    from ..limits import time_limit
+
     path = Path(path)
     if not path.is_file():
-        raise SymnnError(f"claims file {str(path)!r} not found")
-    if path.stat().st_size > MAX_FILE_BYTES:
+        raise SymnnError(f"claims file {str(path)!r} not found (or not a regular file)")
+    with path.open("rb") as handle:  # read no more than the limit, even if the file grows meanwhile
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
         raise SymnnError(f"claims file {str(path)!r} is larger than {MAX_FILE_BYTES >> 20} MB")
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SymnnError(f"claims file {str(path)!r} is not UTF-8 text") from None
-    claims = markdown_claims(text) if "$$" in text else [
-        line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    with time_limit(FILE_SECONDS, f"splitting the claims file {str(path)!r}"):
+        claims = markdown_claims(text, MAX_CLAIMS + 1) if "$$" in text else [
+            line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if not claims:
         raise SymnnError(f"claims file {str(path)!r} holds no claims")
     if len(claims) > MAX_CLAIMS:
-        raise SymnnError(f"claims file {str(path)!r} holds {len(claims)} claims; the limit is {MAX_CLAIMS}")
+        raise SymnnError(f"claims file {str(path)!r} holds more than {MAX_CLAIMS} claims; the limit is {MAX_CLAIMS}")
     return claims
 
 
-def markdown_claims(text: str) -> list[str]:
+def markdown_claims(text: str, limit: int | None = None) -> list[str]:
     """Each $$ ... $$ block; an aligned block gives one claim per line (lines starting with = continue).
-    Every step is linear in the text (a 4 MB file is split in well under a second)."""
+    Every step is linear in the text (a 4 MB file is split in a few seconds at worst); with `limit`,
+    the split stops once that many claims are found."""
     claims = []
-    for block in _DISPLAY_MATHS.findall(text):
+    for match in _DISPLAY_MATHS.finditer(text):
+        block = match.group(1)
+        if not block or block.isspace():
+            continue
         block = _ALIGN_ENVIRONMENT.sub(" ", block)
         merged: list[list[str]] = []  # each claim as its lines, joined once at the end
-        for line in _rows(block):
+        for line in _rows(block) if "\\\\" in block or "&" in block else [block]:  # one plain line: nothing to split
             line = line.strip()
             if not line:
                 continue
             if merged and (line.startswith("=") or "=" not in line and "\\to" not in line):
                 merged[-1].append(line)
             elif not merged and line.startswith("=") and claims:  # a block continuing the last one's chain
-                claims[-1] += " " + line
+                if len(claims[-1]) <= MAX_CLAIM_TEXT:  # past that it is refused anyway; stop growing it (linear time)
+                    claims[-1] += " " + line
             else:
                 merged.append([line])
         claims += [part for lines in merged for part in _definitions(" ".join(lines))]
+        if limit is not None and len(claims) >= limit:
+            return claims[:limit]
     return claims
 
 
