@@ -133,3 +133,9 @@ def test_a_device_is_not_a_claims_file(tmp_path, target):
     link.symlink_to(target)
     with pytest.raises(symnn.SymnnError, match="not a regular file"):
         claims_from_file(link)
+
+
+def test_a_sum_over_examples_of_a_constant_matrix_is_m_times_it(checker):
+    # found by the long fuzz run: the example sum of a constant had no example axis (IndexError)
+    verdict = checker.grade(r"\frac{\partial L}{\partial w_{3,2}^{[1]}} = \sum_k \left(\begin{bmatrix} 10^{10} \end{bmatrix}\right)")
+    assert verdict.verdict == "wrong"

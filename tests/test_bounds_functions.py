@@ -95,3 +95,24 @@ def test_a_fractional_power_of_a_negative_number_is_a_domain_error_not_a_complex
         module.f(np.array([-2.0]))
     run = symnn.newton("pi + x ^ pi", "0.05", root=True, max_iter=30)[0]
     assert "cannot be evaluated" in run.message and "\n" not in run.message
+
+
+@pytest.mark.parametrize("text", ["e + 1e300 + log(1e-300, x)", "y * 1e308 + x^2", "x^2 + 2^70*y^2"])
+def test_huge_exact_constants_become_floats_in_numeric_code(text):
+    # found by the long fuzz run: log(10**300) and 10**308 reached NumPy as Python ints (object arrays: TypeError)
+    derivation = derive_function(parse_function(text))
+    derivation.critical_points  # noqa: B018 - the numeric search ran into the TypeError
+    module = load_function_module(derivation)
+    point = np.array([0.5, 0.7][:derivation.spec.n])
+    expected = np.array([[float(h.evalf(30, subs=dict(zip(derivation.variables, point)))) for h in row]
+                         for row in derivation.hessian.tolist()])
+    assert np.allclose(module.hessian_batch(point[None, :])[0], expected, rtol=1e-12)
+    assert np.allclose(module.gradient(point), [float(g.evalf(30, subs=dict(zip(derivation.variables, point))))
+                                                for g in derivation.gradient], rtol=1e-12)
+
+
+@pytest.mark.parametrize("text, words", [("10^400*x", "function holds a number beyond"),
+                                         ("min(-1e308, x + 1e308)", "derivatives hold a number beyond")])
+def test_numbers_past_float64_are_refused(text, words):
+    with pytest.raises(SpecError, match=words):
+        derive_function(parse_function(text)).hessian  # noqa: B018

@@ -801,6 +801,8 @@ class _Builder:
                 return algebra.total(summand, axis=0)
             if any(isinstance(symbol, sp.MatrixSymbol) and symbol.name[0].isupper() for symbol in summand.free_symbols):
                 raise ParseError("\\sum of a matrix is read as a sum over the examples, but this one has no example axis")
+            if not summand.free_symbols:  # a constant matrix: the same at every example, so m times it
+                return algebra.scale(algebra.M, summand)
             return algebra.ExampleSumMatrix(summand)  # one example's vectors, summed over the examples
         return ExampleSum(summand)
 

@@ -7,6 +7,7 @@ finds them all it can), and every point says how it was found.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from ..errors import LimitExceeded, SpecError
 from ..funcspec import FunctionSpec
 from ..limits import checked_seconds, time_limit
 
+FLOAT_MAX = sys.float_info.max
 SOLVE_SECONDS = 5.0
 EIGEN_SECONDS = 2.0
 ZERO_EIGENVALUE = 1e-9  # relative to the largest |eigenvalue|: below this an eigenvalue counts as 0
@@ -204,8 +206,8 @@ class FunctionDerivation:
     def _numeric(self):
         """Vectorised gradient and Hessian: columns of a (n, S) array of points in, arrays out."""
         args = list(self.variables)
-        grad = sp.lambdify(args, list(self.gradient), [_NUMPY_ERF, "numpy"])
-        hess = sp.lambdify(args, self.hessian.tolist(), [_NUMPY_ERF, "numpy"])
+        grad = sp.lambdify(args, [float_constants(g) for g in self.gradient], [_NUMPY_ERF, "numpy"])
+        hess = sp.lambdify(args, [[float_constants(h) for h in row] for row in self.hessian.tolist()], [_NUMPY_ERF, "numpy"])
         return grad, hess
 
     def hessian_numeric(self, point: np.ndarray) -> np.ndarray:
@@ -260,7 +262,13 @@ def closed_form(derivative: sp.Expr, function: sp.Expr) -> sp.Expr:
     (code printers cannot print it, and it is not a formula a student can use)."""
     if derivative.has(sp.Derivative):
         raise SpecError(f"SymPy cannot write the derivatives of {sp.sstr(function)[:80]} in closed form")
+    if _beyond_float(derivative):  # min(-1e308, x + 1e308)' compares x with -2e308
+        raise SpecError("the derivatives hold a number beyond float64's range (about 1.8e308)")
     return derivative
+
+
+def _beyond_float(expression: sp.Expr):
+    return next((n for n in expression.atoms(sp.Rational, sp.Float) if abs(n) > FLOAT_MAX), None)
 
 
 _NUMPY_ERF = {"erf": np.vectorize(math.erf, otypes=[float])}  # NumPy has no erf; lambdify would use math.erf on arrays
@@ -329,3 +337,13 @@ def real_valued(expression: sp.Expr) -> None:
                         (sp.oo, "is infinite"), (-sp.oo, "is infinite")):
         if expression.has(atom):
             raise SpecError(f"the function {words}; symnn derives real functions of real variables")
+    number = _beyond_float(expression)  # 10^400: exact for SymPy, but no float64 can hold it (nor the generated code)
+    if number is not None:
+        raise SpecError(f"the function holds a number beyond float64's range (about 1.8e308): {sp.sstr(number)[:20]}...")
+
+
+def float_constants(expression: sp.Expr) -> sp.Expr:
+    """Integers beyond 2^53 as floats, for numeric code: NumPy turns a Python int past int64 into an
+    object array, whose log or sqrt raises TypeError (the gradient of y * 1e308 is the integer 10^308)."""
+    huge = {n: sp.Float(n, 17) for n in expression.atoms(sp.Integer) if abs(n) > 2 ** 53}
+    return expression.xreplace(huge) if huge else expression

@@ -26,6 +26,11 @@ class KernelPrinter(C99CodePrinter):
     which needs `arg < 0` as a SymPy relation and raises TypeError when it cannot tell the argument is
     real (the Hessian of max(x, x/y) has Heaviside(x/y - x), and x/y may be infinite)."""
 
+    def _print_Integer(self, expr):
+        if abs(expr) > 2 ** 53:  # past int64 a C integer literal does not compile; the loop works in doubles anyway
+            return repr(float(expr))
+        return super()._print_Integer(expr)
+
     def _print_Heaviside(self, expr):
         argument = self._print(expr.args[0])
         at_zero = self._print(sp.Float(expr.args[1] if len(expr.args) > 1 else sp.S.Half))

@@ -23,11 +23,20 @@ DENSE_LIMIT = 24  # up to this many non-zero entries, assign them one by one; be
 SCRATCH = [f"_s{i}" for i in range(16)]  # scratch arrays the in-place batch code may use
 
 
+def _huge_as_float(integer) -> str | None:
+    """An integer past 2^53 printed as a float literal: float64 arithmetic is what the module does anyway,
+    and a Python int past int64 in NumPy is an object array (log, sqrt and isfinite refuse it)."""
+    return repr(float(integer)) if abs(integer) > 2 ** 53 else None
+
+
 class ScalarPrinter(PythonCodePrinter):
     """Python floats and `math`: the fastest way to evaluate one point."""
 
     def __init__(self):
         super().__init__({"strict": True, "fully_qualified_modules": True})
+
+    def _print_Integer(self, expr):
+        return _huge_as_float(expr) or super()._print_Integer(expr)
 
     def _print_Pow(self, expr, rational=False):
         """A power that is not an integer or a square root goes through math.pow: Python's ** gives a
@@ -43,6 +52,9 @@ class BatchPrinter(CourseNumPyPrinter):
 
     def __init__(self):
         super().__init__({"strict": True})
+
+    def _print_Integer(self, expr):
+        return _huge_as_float(expr) or super()._print_Integer(expr)
 
     def _print_erf(self, expr):
         return f"{self._module_format('numpy.vectorize')}({self._module_format('math.erf')}, otypes=[float])({self._print(expr.args[0])})"

@@ -63,7 +63,9 @@ TOML_VALUE = st.one_of(
 @st.composite
 def toml_text(draw):
     keys = st.sampled_from(["sizes", "activations", "loss", "layout", "bias", "reduction", "act", "unknown", "[table]"])
-    lines = [f"{draw(keys)} = {draw(TOML_VALUE)}" for _ in range(draw(st.integers(0, 6)))]
+    lines = [f"{draw(keys)} = {draw(TOML_VALUE)}" for _ in range(draw(st.integers(0, 5)))]
+    if draw(st.booleans()):  # most files have sizes, so the other keys get read too
+        lines.insert(0, draw(st.sampled_from(["sizes = [2, 3, 1]", "sizes = [2, 1]", "sizes = [4, 5, 3]", "sizes = [2, 2, 2]"])))
     return "\n".join(lines)
 
 
