@@ -139,3 +139,13 @@ def test_a_sum_over_examples_of_a_constant_matrix_is_m_times_it(checker):
     # found by the long fuzz run: the example sum of a constant had no example axis (IndexError)
     verdict = checker.grade(r"\frac{\partial L}{\partial w_{3,2}^{[1]}} = \sum_k \left(\begin{bmatrix} 10^{10} \end{bmatrix}\right)")
     assert verdict.verdict == "wrong"
+
+
+def test_a_chain_continued_over_many_blocks_stays_linear():
+    """Blocks that start with = continue the last claim's chain; a claim past the length limit stops
+    growing (it is refused anyway), so 200,000 continuations are not 200,000 copies of a growing string."""
+    text = "$$ dW1 = dZ1 @ X.T $$\n" + "$$ = 1/m * dZ1 @ X.T $$\n" * 200_000
+    with time_limit(20, "splitting the claims"):
+        claims = markdown_claims(text)
+    assert len(claims) == 1 and claims[0].startswith("dW1 = dZ1 @ X.T = 1/m * dZ1 @ X.T = 1/m")
+    assert MAX_CLAIM_LENGTH < len(claims[0]) < MAX_CLAIM_LENGTH + 100
