@@ -20,15 +20,13 @@ from ..errors import LimitExceeded, ParseError, SymnnError
 from ..limits import time_limit
 from ..render.printers import to_latex, to_text
 from .algebra import ShapeMismatch, is_matrix, shape_text
-from .claims import Claim, claim_text, read_claim, shown_claim
+from .claims import Claim, read_claim, shown_claim
 from .diagnose import MAX_REPAIRS, SIGN, known_mistakes, repairs
-from .notations import rewrite
-from .parse_numpy import looks_like_numpy
-from .reference import derivative_formulas
-from ..rules.activations import Softmax
-from .numeric import evaluate
-from .reference import RIGHT, Backprop, Values, samples
 from .jacobians import PREFIX, Forward
+from .notations import rewrite
+from .numeric import evaluate
+from .parse_numpy import looks_like_numpy
+from .reference import RIGHT, Backprop, Values, derivative_formulas, samples
 from .resolve import Resolver, Target
 
 CLOSE, FAR = 1e-7, 1e-4  # relative agreement that counts as equal / as clearly different

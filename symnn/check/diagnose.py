@@ -1,8 +1,13 @@
-"""The known wrong variants of the right answer, named in words.
+"""The known wrong variants of the right answer, named in words, and the single edits of a claim's text
+that would make it right.
 
 Each variant is the backward pass with one mistake built in (reference.Mistake): a claim that
 agrees with a variant at every sample point is named after it. Sign flips combine with the others
-(a sign flip and a missing 1/m together are common).
+(a sign flip and a missing 1/m together are common). `repairs` lists the edits of a right-hand side
+(each layer index, every occurrence of one symbol's layer at once, each unit index, a weight's swapped
+indices, one unit for the vector, a transpose added or removed); the checker grades each edited claim
+and names the edit that makes it hold everywhere, which is how a shape mismatch gets a name
+(`W^{[1]T}` for `W^{[2]T}` is the wrong layer, not a missing transpose).
 """
 from __future__ import annotations
 

@@ -2,7 +2,10 @@ r"""Course LaTeX notation -> SymPy objects, with a small grammar of our own on l
 
 SymPy's own LaTeX parser rejects w^{[2]}_{11} and \sigma(z), and evaluates 9^{9^{9^9}} eagerly, so
 this grammar reads the course notation (\frac{\partial L}{\partial w^{[1]}_{11}}, a^{[2](i)},
-\hat{y}, \sigma'(z), \circ / \odot, ^T, \sum_{i=1}^{m}, seed 000's `\alpha.(...)`) and builds SymPy
+\hat{y}, \sigma'(z), \circ / \odot, `*` (element-wise, as in NumPy), ^T, \sum_{i=1}^{m}, seed 000's `\alpha.(...)`,
+indicators \mathbf{1}\{z > 0\}, np.sum(..., axis=1, keepdims=True) inside LaTeX, Jacobian steps
+\frac{\partial z}{\partial W}, index forms with free j, k, l; other books' notations are first rewritten by
+`notations`) and builds SymPy
 objects itself through `algebra` (shape-checked) and `resolve` (symbol names). Nothing is evaluated:
 powers go through `safe_power`, and the text is limited in length and nesting before lark sees it.
 """

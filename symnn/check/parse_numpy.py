@@ -1,9 +1,10 @@
 """The NumPy / plain-maths style (`dW1 = 1/m * (W2.T @ dZ2 * A1 * (1 - A1)) @ X.T`), read with
 Python's `ast` and a whitelist, extending the foundation's FormulaReader.
 
-`*` is element-wise and `@`, np.dot, np.matmul are matrix products, as in NumPy; `.T`, np.sum(...,
-axis=..., keepdims=True), np.multiply, np.power, np.exp/log/tanh, sigmoid, (Z > 0) and np.where for
-ReLU's derivative, and indexing like W1[0, 0] are understood. Nothing is evaluated.
+`*` is element-wise and `@`, np.dot, a.dot(b), np.matmul are matrix products, as in NumPy; `.T`, np.sum(...,
+axis=..., keepdims=True), np.mean, np.divide, np.multiply, np.power, np.exp/log/tanh, sigmoid, softmax,
+(Z > 0) and np.where for ReLU's derivative, .reshape / np.reshape (a rank-1 sum made a column again),
+X.shape[1] (m), np.int64(...) and indexing like W1[0, 0] are understood. Nothing is evaluated.
 """
 from __future__ import annotations
 
