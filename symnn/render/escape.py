@@ -13,6 +13,7 @@ comment, a string, a line or a command. Each is registered as a Jinja filter of 
 | Python docstring / comment text | `python_text` | one line, no quote or backslash can end the string |
 | C | `c_comment` | nothing typed belongs in C; a comment can never be closed early |
 | LaTeX prose | `latex_text` | every special character printed as itself |
+| LaTeX `\\texttt{}` | `latex_texttt` | as `latex_text`, quotes and hyphens literal |
 | LaTeX `%` comment line | `latex_comment` | one line: nothing after it is read as TeX |
 | Markdown prose | `markdown_text` | no HTML, no Markdown syntax from the text |
 | Markdown code span | `markdown_code` | the text stays inside the span |
@@ -111,6 +112,16 @@ def latex_text(text: object) -> str:
     return _LATEX_PATTERN.sub(lambda m: _LATEX_SPECIAL[m.group()], visible(text))
 
 
+_TEXTTT_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
+                   "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "'": r"\textquotesingle{}", "-": "-{}"}
+
+
+def latex_texttt(text: object) -> str:
+    """Text inside LaTeX's \\texttt{} (a command line, a name): as `latex_text`, with the quote and
+    the hyphen kept literal (no ligatures in typewriter type)."""
+    return "".join(_TEXTTT_SPECIAL.get(ch, ch) for ch in visible(text))
+
+
 def latex_comment(text: object) -> str:
     """The rest of a `%` comment line: one line, so nothing after it can be read as TeX (`^^J` is
     broken too, which TeX would read as a newline character elsewhere)."""
@@ -165,6 +176,7 @@ FILTERS = {
     "c_comment": c_comment,
     "latex_text": latex_text,
     "latex_comment": latex_comment,
+    "texttt": latex_texttt,
     "markdown_text": markdown_text,
     "markdown_code": markdown_code,
     "html_text": html_text,

@@ -138,6 +138,8 @@ def written_by_symnn(path: Path) -> bool:
 
 def refuse_unusable_target(path: Path) -> None:
     """Raise unless `path` is absent or a regular file (a FIFO, device, folder or link is refused)."""
+    if "\x00" in str(path):
+        raise SymnnError(f"the output path {terminal(path)} contains a NUL character")
     try:
         info = os.lstat(path)
     except FileNotFoundError:

@@ -23,6 +23,7 @@ from ..errors import SpecError
 from ..rules.activations import Softmax, a, z
 from ..rules.fused import general_output_gradient
 from .environment import make_environment
+from .escape import latex_texttt
 from .files import MARKER
 from .sheetmath import LINE_WIDTH, Applied, ChainProduct, Update, broken_lines, fill, sheet_latex, shown
 
@@ -452,11 +453,7 @@ def _distinct(sides: tuple, lhs: str | None = None) -> tuple:
     return tuple(kept)
 
 
-def texttt(text: str) -> str:
-    """Plain text made safe inside LaTeX's \\texttt{}."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
-               "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "'": r"\textquotesingle{}", "-": "-{}"}
-    return "".join(special.get(ch, ch) for ch in text)
+texttt = latex_texttt  # the LaTeX escaper for \texttt{}, in symnn/render/escape.py
 
 
 def render_sheet(derivation: NetworkDerivation, fmt: str = "tex", lang: str = "en") -> str:

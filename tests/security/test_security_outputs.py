@@ -161,3 +161,8 @@ def test_no_control_character_from_the_input_is_echoed(tmp_path, args):
     assert result.returncode in (0, 1, 2) and b"Traceback" not in result.stderr
     for stream in (result.stdout.decode(), result.stderr.decode()):
         assert not any(ch in stream for ch in "\x1b\x07\r\x9b\u202e"), stream
+
+
+def test_a_huge_spec_file_is_refused_before_it_is_read(tmp_path):
+    (tmp_path / "net.toml").write_text("sizes = [2, 1]\n" + "# padding\n" * 100_000)
+    one_line_refusal(run_symnn("derive", "net.toml", cwd=tmp_path), "KB")
