@@ -263,6 +263,8 @@ class Checker:
             verdict = self._grade_claim(other, shown)
             if verdict.verdict == "correct" or first.verdict == "unusable":
                 return verdict
+            if verdict.verdict == "wrong" and verdict.diagnosis and not first.diagnosis:
+                return verdict  # wrong either way, and this reading explains the mistake
         first.notes.append("another reading of its notation was tried and does not hold either")
         return first
 

@@ -38,6 +38,7 @@ chain: sum (REL sum)*
 ?term: signed
      | term MULOP signed     -> mul
      | term STAR signed      -> hadamard
+     | term OTIMES signed    -> outer
      | term DIV signed       -> div
      | term HADAMARD signed  -> hadamard
 ?signed: MINUS signed        -> neg
@@ -77,6 +78,7 @@ CMP: />=|<=|>|<|\\geq?(?![a-zA-Z])|\\leq?(?![a-zA-Z])|\\gt(?![a-zA-Z])|\\lt(?![a
 NPCALL.3: /np\.(sum|mean|dot|matmul|multiply|divide|exp|log|tanh|power|square|transpose)(?![a-zA-Z])/
 KWARG.3: /(axis|keepdims)\s*=\s*(-?\d|True|False)/
 HADAMARD: /\\circ(?![a-zA-Z])|\\odot(?![a-zA-Z])/
+OTIMES: /\\otimes(?![a-zA-Z])/
 DIV: "/"
 SUM: /\\sum(\s*_\s*(\{[^{}]*\}|[A-Za-z0-9]))?(\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9]))?/
 FRAC: /\\[dt]?frac(?![a-zA-Z])/
@@ -421,6 +423,8 @@ class _Builder:
             layer = int(written.sub.strip("{} "))
             base = "a" if written.base == "h" else written.base
             return self.resolver.symbol(base, layer, "", written.hat, written.text)
+        if written.base == "I" and written.sub.strip("{} ") == "y":  # seed 001's I_y: the labels, one-hot
+            return self.resolver.symbol("I", None, "y", False, written.text)
         parts = _index_parts(written.sub)
         for part in parts:
             if part.isalpha() and len(part) == 1 and part not in self._bound:
@@ -741,6 +745,10 @@ class _Builder:
 
     def _mul(self, left, _op, right):
         return self._times(self._node(left), self._node(right))
+
+    def _outer(self, left, _op, right):
+        """u \\otimes v, the outer product u v^T (two column vectors give a matrix)."""
+        return algebra.matmul(self._operand(left), algebra.transpose(self._operand(right)))
 
     def _hadamard(self, left, _op, right):
         return algebra.hadamard(self._operand(left), self._operand(right))

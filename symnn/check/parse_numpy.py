@@ -19,7 +19,7 @@ from .functions import activation_function
 from .resolve import Resolver
 
 MATRIX_CALLS = {"dot", "matmul", "multiply", "sum", "power", "square", "transpose", "where", "outer", "divide", "mean",
-                "reshape", "softmax"}
+                "reshape", "softmax", "heaviside"}
 SAME_VALUE = {"int64", "int32", "float64", "float32", "float", "int", "asarray", "array", "copy"}  # np.int64(m) is m
 ACTIVATION_CALLS = {"sigmoid": ("sigmoid", 0), "sigmoid_derivative": ("sigmoid", 1), "relu": ("relu", 0),
                     "relu_derivative": ("relu", 1), "tanh_derivative": ("tanh", 1)}
@@ -192,6 +192,11 @@ class NumpyClaimReader(FormulaReader):
             if len(args) != 1:
                 raise ParseError("softmax() takes one array")
             return algebra.softmax(args[0], self.resolver)
+        if name == "heaviside":  # np.heaviside(Z1, 0): ReLU's derivative, the second argument its value at 0
+            if len(args) != 2 or algebra.is_matrix(args[1]) or not args[1].is_Number:
+                raise ParseError("np.heaviside() takes an array and its value at 0, like np.heaviside(Z1, 0)")
+            at_zero = args[1]
+            return algebra.apply(lambda t: sp.Heaviside(t, at_zero), args[0])
         if keywords:
             raise ParseError(f"np.{name}() takes no keyword arguments here")
         expected = {"dot": 2, "matmul": 2, "multiply": 2, "power": 2, "square": 1, "transpose": 1, "where": 3, "outer": 2,

