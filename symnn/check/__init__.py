@@ -6,7 +6,8 @@
 Modules, one job each: parse_latex / parse_numpy (text -> SymPy, nothing evaluated), resolve (symbols
 -> symnn's names), algebra (shape-checked operations), claims (what a claim is about), reference (the
 right answer numerically, and the known mistakes), compare (verdicts), diagnose (the mistakes named),
-sandbox (worker processes with hard time limits), code and runner (a person's backward_propagation).
+sandbox (worker processes with hard time limits), code, isolation, channel and runner (a person's
+backward_propagation, run in a bubblewrap sandbox).
 """
 from __future__ import annotations
 
@@ -151,9 +152,11 @@ def _rows(block: str) -> list[str]:
 
 
 def check(spec="2-2-1", claims=(), *, file=None, code=None, function=None, vars=None, time_limit: float = 5.0,
-          workers: int | None = None, **options) -> CheckReport:
-    """Grade claims (text), the claims in a file, and/or a person's backward_propagation (`code`)
-    about a network; with `function` (a formula such as "x^4 + y^2"), claims about its derivatives."""
+          workers: int | None = None, seed: int | None = None, trust_code: bool = False, **options) -> CheckReport:
+    """Grade claims (text), the claims in a file, and/or a person's backward_propagation (`code`, run
+    in a sandbox on inputs drawn from `seed`, fresh when None; `trust_code` runs it unsandboxed where no
+    sandbox works) about a network; with `function` (a formula such as "x^4 + y^2"), claims about its
+    derivatives."""
     from ..api import function as function_spec, network
     from ..limits import MAX_WORKERS, checked_count, checked_seconds
     from .sandbox import grade_isolated
@@ -187,7 +190,7 @@ def check(spec="2-2-1", claims=(), *, file=None, code=None, function=None, vars=
             from dataclasses import replace
 
             checker = Checker(replace(spec, l2=None))
-        report.code = check_code(checker, code, seconds=max(time_limit, 10.0))
+        report.code = check_code(checker, code, seconds=max(time_limit, 10.0), seed=seed, trust_code=trust_code)
     return report
 
 

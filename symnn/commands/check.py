@@ -13,8 +13,9 @@ HELP = """Grade hand-derived backprop formulas against symnn's derivation: corre
 counter-example, the correct formula and the known mistake it matches) or undecided. Claims are
 course LaTeX (\\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...) or NumPy style (dW1 = 1/m * dZ1 @ X.T);
 they are parsed, never evaluated as code. --code FILE is different: it RUNS the person's
-backward_propagation(parameters, cache, X, Y) in a separate Python process with time and memory
-limits (the one place symnn runs someone's code; the limits are not a security sandbox).
+backward_propagation(parameters, cache, X, Y) in a bubblewrap sandbox (no network, no view of the
+system, its own uid and PID namespace, time, memory and process limits) on inputs drawn fresh from a
+secret seed (--seed reproduces a run); without a working sandbox it refuses unless --trust-code.
 With --function EXPR the claims are about that function instead: df/dx = ..., f_xy = ...,
 d2f/dx2 = ..., f'(x) = ..., grad f = [..., ...], H = [[..., ...], [..., ...]] (or LaTeX).
 Exit codes: 0 every claim holds, 1 any is wrong or undecided, 2 unusable input."""
@@ -30,7 +31,13 @@ def register(subcommands) -> None:
     parser.add_argument("claims", nargs="*", metavar="CLAIM", help="a claim, e.g. 'dW1 = 1/m * dZ1 @ X.T' (quote it)")
     parser.add_argument("--file", help="claims, one per line, or a Markdown file whose $$ ... $$ blocks are claims")
     parser.add_argument("--code", metavar="FILE", help="RUN this file's backward_propagation and grade each gradient")
-    parser.add_argument("--json", action="store_true", help="machine-readable output for autograders")
+    parser.add_argument("--seed", type=int, metavar="N", help="with --code: draw the inputs from this seed (a report's "
+                        "seed reproduces its run) instead of a fresh secret one")
+    parser.add_argument("--trust-code", action="store_true", help="with --code: run the file unsandboxed when no "
+                        "sandbox works here (only for code you would run yourself)")
+    parser.add_argument("--format", choices=["text", "json", "gradescope", "junit"], default="text",
+                        help="text [default], json, gradescope (results.json) or junit (XML)")
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--time-limit", type=float, default=5.0, metavar="S", help="seconds per claim, above 0 and at most 600 [5]")
     parser.add_argument("--workers", type=int, metavar="N", help="worker processes, 1 to 64 [one per core]")
     parser.set_defaults(run=run, trailing_positionals="claims")
@@ -44,13 +51,22 @@ def run(args) -> int:
     elif args.spec is None:
         raise SymnnError("give a network spec such as 2-3-1 (or --function EXPR for a function's derivatives)")
     else:
+        if args.code is None and (args.seed is not None or args.trust_code):
+            raise SymnnError("--seed and --trust-code go with --code FILE")
         report = checker.check(args.spec, args.claims, file=args.file, code=args.code, time_limit=args.time_limit,
-                               workers=args.workers, **spec_options(args))
-    if args.json:
-        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(text_report(report))
+                               workers=args.workers, seed=args.seed, trust_code=args.trust_code, **spec_options(args))
+    sys.stdout.write(formatted(report, "json" if args.json else args.format))
     return report.exit_code
+
+
+def formatted(report, format: str) -> str:
+    if format == "json":
+        return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    if format in ("gradescope", "junit"):
+        from ..render import autograder
+
+        return getattr(autograder, format)(report)
+    return text_report(report)
 
 
 def text_report(report) -> str:
@@ -74,6 +90,7 @@ def text_report(report) -> str:
     if report.code is not None:
         code = report.code
         lines.append(f"code {code.path}: {code.verdict}: {code.message}")
+        lines.append(f"    inputs from seed {code.seed} (--seed {code.seed} reproduces them); sandbox: {code.isolation}")
         for g in code.gradients:
             error = f" (relative error {g.relative_error:.1e})" if g.relative_error is not None else ""
             lines.append(f"    {g.name}: {g.verdict}{error}")
