@@ -198,25 +198,29 @@ def run_harness(job: Path, mechanism, seconds: float, max_elements: int, max_byt
               "inputs": f"{inside}/inputs.npz", "student": f"{inside}/student.py"}
     (job / "config.json").write_text(json.dumps(config), encoding="utf-8")
     read_end, write_end = os.pipe()
+    info_read, info_write = os.pipe()
     harness = [isolation.python_inside(), "-I", "-S", "-B", f"{inside}/runner.py", f"{inside}/config.json", str(write_end)]
     if sandboxed:
         isolation.prepare_job_folder(job, mechanism, uid)
-        command, environment = isolation.bwrap_command(mechanism.mode, job, harness, uid), {}
+        command, environment = isolation.bwrap_command(mechanism.mode, job, harness, uid, info_write), {}
     else:
         command, environment = harness, {**isolation.sandbox_environment(), "HOME": str(job)}
     try:
         process = subprocess.Popen(command, cwd=job, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, pass_fds=(write_end,), start_new_session=True)
+                                   stderr=subprocess.DEVNULL, pass_fds=(write_end, info_write), start_new_session=True)
     except OSError as exc:
         os.close(read_end)
+        os.close(info_read)
         return f"the sandbox could not start ({exc.strerror or exc})"
     finally:
         os.close(write_end)
+        os.close(info_write)
     try:
         data, why = _collect(process, read_end, seconds, max_bytes)
     finally:
         os.close(read_end)
-        _kill(process)
+        _kill(process, info_read)
+        os.close(info_read)
     if why:
         return why
     try:
@@ -263,13 +267,36 @@ def _stopped(code: int) -> str:
     return f"the code was stopped by {name} ({why}) before returning its gradients"
 
 
-def _kill(process):
+def _kill(process, info_fd: int):
+    """Stop the sandbox and return only once every process in it is gone: SIGKILL to the sandbox's
+    init, whose exit the kernel completes after killing everything in its PID namespace."""
+    if process.poll() is None:
+        init = _sandbox_init(process, info_fd)
+        if init is not None:
+            os.kill(init, signal.SIGKILL)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
     if process.poll() is None:
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             process.kill()
     process.wait()
+
+
+def _sandbox_init(process, info_fd: int) -> int | None:
+    """The sandbox init's pid from bwrap's --info-fd, if it is really bwrap's child."""
+    os.set_blocking(info_fd, False)
+    try:
+        info = json.loads(os.read(info_fd, 4096).decode("ascii"))
+        pid = int(info["child-pid"])
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
+        return None
+    return pid if parent == process.pid else None
 
 
 # --- grading ---

@@ -100,11 +100,12 @@ def _dirs(path: Path, made: set) -> list[str]:
     return args
 
 
-def bwrap_command(mode: str, job: Path, command: list[str], uid: int | None = None) -> list[str]:
-    """The bwrap command line running `command` (paths as seen inside) over the job folder."""
+def bwrap_command(mode: str, job: Path, command: list[str], uid: int | None = None, info_fd: int | None = None) -> list[str]:
+    """The bwrap command line running `command` (paths as seen inside) over the job folder; bwrap
+    writes the sandbox's init pid to info_fd (closed before the code runs)."""
     bwrap = shutil.which("bwrap")
     roots, made = [Path("/usr")], set()
-    args = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+    args = [bwrap] + (["--info-fd", str(info_fd)] if info_fd is not None else []) + ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv",
             "--ro-bind", "/usr", "/usr"]
     made.add(Path("/usr"))

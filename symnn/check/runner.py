@@ -62,10 +62,12 @@ def counted_function(function, counts):
 
 class Channel:
     def __init__(self, fd):
-        self.fd = fd
+        self.fd, self.pid = fd, os.getpid()
         self.write(MAGIC)
 
     def write(self, data):
+        if os.getpid() != self.pid:  # a process the code forked: only the harness itself answers
+            os._exit(0)
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view):]
