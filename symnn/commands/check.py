@@ -13,7 +13,8 @@ HELP = """Grade hand-derived backprop formulas against symnn's derivation: corre
 counter-example, the correct formula and the known mistake it matches) or undecided. Claims are
 course LaTeX (\\frac{\\partial L}{\\partial w^{[1]}_{11}} = ...) or NumPy style (dW1 = 1/m * dZ1 @ X.T);
 they are parsed, never evaluated as code. --code FILE is different: it RUNS the person's
-backward_propagation(parameters, cache, X, Y) in a bubblewrap sandbox (no network, no view of the
+backward_propagation(parameters, cache, X, Y) (the one place symnn runs someone's code) in a
+bubblewrap sandbox (no network, no view of the
 system, its own uid and PID namespace, time, memory and process limits) on inputs drawn fresh from a
 secret seed (--seed reproduces a run); without a working sandbox it refuses unless --trust-code.
 With --function EXPR the claims are about that function instead: df/dx = ..., f_xy = ...,
