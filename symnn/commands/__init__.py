@@ -2,4 +2,4 @@
 
 To add a command: write symnn/commands/NAME.py and add NAME to COMMANDS below.
 """
-COMMANDS = ["build", "derive", "codegen", "examples", "check", "hessian", "newton", "sheet"]
+COMMANDS = ["build", "derive", "codegen", "examples", "check", "grade", "hessian", "newton", "sheet"]

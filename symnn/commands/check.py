@@ -36,8 +36,8 @@ def register(subcommands) -> None:
                         "seed reproduces its run) instead of a fresh secret one")
     parser.add_argument("--trust-code", action="store_true", help="with --code: run the file unsandboxed when no "
                         "sandbox works here (only for code you would run yourself)")
-    parser.add_argument("--format", choices=["text", "json", "gradescope", "junit"], default="text",
-                        help="text [default], json, gradescope (results.json) or junit (XML)")
+    parser.add_argument("--format", choices=["text", "json", "gradescope", "junit", "prairielearn"], default="text",
+                        help="text [default], json, gradescope (results.json), junit (XML) or prairielearn")
     parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--time-limit", type=float, default=5.0, metavar="S", help="seconds per claim, above 0 and at most 600 [5]")
     parser.add_argument("--workers", type=int, metavar="N", help="worker processes, 1 to 64 [one per core]")
@@ -63,7 +63,7 @@ def run(args) -> int:
 def formatted(report, format: str) -> str:
     if format == "json":
         return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
-    if format in ("gradescope", "junit"):
+    if format in ("gradescope", "junit", "prairielearn"):
         from ..render import autograder
 
         return getattr(autograder, format)(report)

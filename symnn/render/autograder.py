@@ -1,4 +1,4 @@
-"""A check report in the autograders' formats: Gradescope's results.json and JUnit XML.
+"""A check report in the autograders' formats: Gradescope's results.json, PrairieLearn's, JUnit XML.
 
 One test per claim and one per gradient of a --code check (score 1 when right). Every text that came
 from the input or from the person's code (a claim, an exception message) goes into XML only through
@@ -109,3 +109,16 @@ def junit(report) -> str:
         lines += [head + ">", f'      <{tag} message="{xml_text(first)}">{xml_text(t["output"])}</{tag}>', "    </testcase>"]
     lines += ["  </testsuite>", "</testsuites>"]
     return "\n".join(lines) + "\n"
+
+
+def prairielearn(report) -> str:
+    """PrairieLearn's external-grader results (https://prairielearn.readthedocs.io/en/latest/externalGrading/)."""
+    entries = tests(report)
+    passed = sum(t["passed"] for t in entries)
+    data = {
+        "gradable": True,
+        "score": passed / len(entries) if entries else 0.0,
+        "message": summary(report),
+        "tests": [{"name": t["name"], "points": int(t["passed"]), "max_points": 1, "output": t["output"]} for t in entries],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
