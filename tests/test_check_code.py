@@ -1,5 +1,6 @@
-"""`symnn check SPEC --code student.py`: a person's backward_propagation runs in a separate process
-with a time limit and is graded per gradient against symnn's own gradients."""
+"""`symnn check SPEC --code student.py`: a person's backward_propagation runs in a sandbox (or, where
+none can run, unsandboxed with --trust-code) and is graded per gradient against symnn's own gradients.
+The sandbox's own guarantees are in test_sandbox_attacks.py."""
 import textwrap
 
 import pytest
@@ -30,6 +31,11 @@ def checker():
     return Checker(symnn.network("2-4-1", act="tanh,sigmoid", loss="bce"))
 
 
+def graded(checker, path, **options):
+    """The sandbox where bubblewrap runs, else (trust_code) a plain process: these tests are about grading."""
+    return check_code(checker, path, trust_code=True, **options)
+
+
 def student(tmp_path, source):
     path = tmp_path / "student.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
@@ -37,7 +43,7 @@ def student(tmp_path, source):
 
 
 def test_the_course_solution_is_right(checker, tmp_path):
-    report = check_code(checker, student(tmp_path, RIGHT))
+    report = graded(checker, student(tmp_path, RIGHT))
     assert report.verdict == "correct", report.message
     assert [g.name for g in report.gradients] == ["dW1", "db1", "dW2", "db2"]
     assert all(g.relative_error < 1e-12 for g in report.gradients)
@@ -51,7 +57,7 @@ def test_the_course_solution_is_right(checker, tmp_path):
     (("np.dot(W2.T, dZ2)", "np.dot(W2.T, dZ2).T.T"), None, None),
 ])
 def test_mistakes_are_found_per_gradient_and_named(checker, tmp_path, change, gradient, mistake):
-    report = check_code(checker, student(tmp_path, RIGHT.replace(*change)))
+    report = graded(checker, student(tmp_path, RIGHT.replace(*change)))
     if gradient is None:
         assert report.verdict == "correct"
         return
@@ -64,7 +70,7 @@ def test_mistakes_are_found_per_gradient_and_named(checker, tmp_path, change, gr
 
 
 def test_a_hanging_function_is_stopped(checker, tmp_path):
-    report = check_code(checker, student(tmp_path, "def backward_propagation(p, c, X, Y):\n    while True:\n        pass\n"), seconds=2)
+    report = graded(checker, student(tmp_path, "def backward_propagation(p, c, X, Y):\n    while True:\n        pass\n"), seconds=2)
     assert report.verdict == "error" and "did not finish within 2 s" in report.message
 
 
@@ -76,7 +82,7 @@ def test_a_hanging_function_is_stopped(checker, tmp_path):
     ("syntax error here(\n", "SyntaxError"),
 ])
 def test_broken_code_is_reported_in_one_line(checker, tmp_path, source, words):
-    report = check_code(checker, student(tmp_path, source))
+    report = graded(checker, student(tmp_path, source))
     if words is None:
         assert report.verdict == "wrong" and all(g.verdict == "missing" for g in report.gradients)
     else:
@@ -85,7 +91,7 @@ def test_broken_code_is_reported_in_one_line(checker, tmp_path, source, words):
 
 def test_the_code_runs_in_another_process_and_folder(checker, tmp_path):
     source = RIGHT + "\nimport os\nopen('written_by_student.txt', 'w').write(str(os.getpid()))\n"
-    report = check_code(checker, student(tmp_path, source))
+    report = graded(checker, student(tmp_path, source))
     assert report.verdict == "correct"
     assert not (tmp_path / "written_by_student.txt").exists()  # it ran in a temporary folder, removed after
 
