@@ -194,7 +194,7 @@ def run_harness(job: Path, mechanism, seconds: float, max_elements: int, max_byt
               "nofile": 64, "core": 0, "memlock": 0}
     if not sandboxed and os.geteuid() == 0:
         del limits["nproc"]  # root's own process count: the limit would count every root process
-    config = {"limits": limits, "numpy": isolation.NUMPY_INSIDE if sandboxed else str(isolation.numpy_folder().parent),
+    config = {"limits": limits, "numpy": str(isolation.numpy_folder().parent),
               "inputs": f"{inside}/inputs.npz", "student": f"{inside}/student.py"}
     (job / "config.json").write_text(json.dumps(config), encoding="utf-8")
     read_end, write_end = os.pipe()

@@ -2,7 +2,7 @@
 
 The sandbox sees, read-only, only what Python and NumPy need: /usr (the shared libraries), the
 interpreter's own prefix with every site-packages folder hidden behind an empty read-only tmpfs,
-NumPy (bound on its own at /opt/np) and the job folder (/job: the harness, the person's file and the
+NumPy (bound back, alone, at its own path) and the job folder (/job: the harness, the person's file and the
 inputs). It writes only into a private, size-limited /tmp. It has no network (its own network
 namespace, loopback down), its own PID namespace (every process in it dies with it; nothing outside
 it can be seen, signalled or ptraced), no capabilities, no new privileges, and an empty environment.
@@ -29,7 +29,6 @@ from pathlib import Path
 
 INSTALL_HINT = ("no sandbox is available to run untrusted code: install bubblewrap (apt-get install bubblewrap; "
                 "dnf install bubblewrap) and allow user namespaces, or pass --trust-code to run it unsandboxed")
-NUMPY_INSIDE = "/opt/np"
 JOB_INSIDE = "/job"
 TMP_BYTES = 64 << 20
 UID_RANGE = (200_000, 1_000_000)  # outside every distribution's range of real accounts
@@ -125,15 +124,19 @@ def bwrap_command(mode: str, job: Path, command: list[str], uid: int | None = No
         if not _within(path, roots):
             args += _dirs(path, made) + ["--ro-bind", str(path), str(path)]
             roots.append(path)
-    for hidden in sorted(_site_folders()):
-        if _within(hidden, roots):
-            args += ["--perms", "0755", "--tmpfs", str(hidden), "--remount-ro", str(hidden)]
+    hidden = sorted(h for h in _site_folders() if _within(h, roots))
+    for folder in hidden:
+        args += ["--perms", "0755", "--tmpfs", str(folder)]
+    # NumPy alone comes back at its own path (inside its hidden site-packages, or with its parents
+    # made), so the relative RPATHs of its libraries keep working: the wheels' numpy.libs, conda's lib/
     numpy_dir = numpy_folder()
-    args += ["--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", NUMPY_INSIDE,
-             "--ro-bind", str(numpy_dir), f"{NUMPY_INSIDE}/numpy"]
-    libs = numpy_dir.with_name("numpy.libs")  # the wheels' OpenBLAS, found through $ORIGIN/../../numpy.libs
-    if libs.is_dir():
-        args += ["--ro-bind", str(libs), f"{NUMPY_INSIDE}/numpy.libs"]
+    if numpy_dir.parent not in hidden and not _within(numpy_dir.parent, roots):
+        args += _dirs(numpy_dir, made)
+    for path in (numpy_dir, numpy_dir.with_name("numpy.libs")):
+        if path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for folder in hidden:  # after NumPy is bound into it: the rest of the tmpfs is empty and read-only
+        args += ["--remount-ro", str(folder)]
     args += ["--ro-bind", str(job), JOB_INSIDE, "--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp"]
     for key, value in sandbox_environment().items():
@@ -193,7 +196,7 @@ def _probe(mode: str) -> bool:
 
     with tempfile.TemporaryDirectory(prefix="symnn-probe-") as folder:
         job = Path(folder)
-        (job / "probe.py").write_text(f"import sys\nsys.path.insert(0, {NUMPY_INSIDE!r})\nimport numpy\n"
+        (job / "probe.py").write_text(f"import sys\nsys.path.insert(0, {str(numpy_folder().parent)!r})\nimport numpy\n"
                                       "print('ok', numpy.__version__)\n", encoding="utf-8")
         uid = fresh_uid() if mode == "root+setpriv" else None
         prepare_job_folder(job, Mechanism("bwrap", mode), uid)
