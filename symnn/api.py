@@ -12,6 +12,7 @@ from .derive.matrix import MatrixDerivation
 from .derive.matrix import derive_matrix as matrix_derivation
 from .derive.perweight import NetworkDerivation, derive_network
 from .errors import SpecError
+from .limits import check_listing
 from .funcspec import FunctionSpec, parse_function
 from .limits import MAX_DESCENT_ITERATIONS, MAX_NEWTON_ITERATIONS, checked_count, checked_number
 from .render.codegen import module_source
@@ -36,35 +37,32 @@ def derive(spec: str | NetworkSpec = "2-2-1", **options) -> NetworkDerivation:
     return derive_network(network(spec, **options))
 
 
-def select_gradients(derivation: NetworkDerivation, names: list[str] | None = None, everything: bool = False):
+def select_positions(derivation: NetworkDerivation, names: list[str] | None = None, everything: bool = False):
+    """(layer, j, k) of the parameters to list: the named ones, every one, or for a network over
+    LISTING_LIMIT parameters one weight and one bias per layer."""
     if names:
         found = {name: derivation.notation.parameter_of(name) for name in dict.fromkeys(names)}
         missing = [name for name, where in found.items() if where is None]
         if missing:
             raise SpecError(f"no parameter named {', '.join(missing)} in this network (names look like w1_1_2, b2_1)")
-        return [derivation.gradient(*where) for where in found.values()]
+        return list(found.values())
     if everything or derivation.spec.parameter_count <= LISTING_LIMIT:
-        return derivation.gradients()
-    return derivation.representative_gradients()
+        check_listing(derivation.spec.parameter_count)
+        return list(derivation.parameters())
+    return [(g.layer, g.unit, g.source) for g in derivation.representative_gradients()]
 
 
-def derivation_text(derivation: NetworkDerivation, gradients, chosen: bool = False) -> str:
-    deltas = [d for layer in sorted(derivation.deltas, reverse=True) for d in derivation.deltas[layer]]  # as derived: output first
-    return render(
-        "text/derive.txt.jinja",
-        derivation.notation.text_names,
-        derivation.notation.chain_positions,
-        spec=derivation.spec,
-        loss=derivation.loss,
-        reduction=derivation.reduction_factor,
-        activations=derivation.spec.activations,
-        deltas=deltas if len(deltas) <= LISTING_LIMIT else deltas[:LISTING_LIMIT],
-        gradients=gradients,
-        shown_count=len(gradients),
-        total_count=derivation.spec.parameter_count,
-        chosen=chosen,
-        regularization=regularization_text(derivation),
-    )
+def select_gradients(derivation: NetworkDerivation, names: list[str] | None = None, everything: bool = False):
+    """The ParameterGradient objects of `select_positions`."""
+    return [derivation.gradient(*where) for where in select_positions(derivation, names, everything)]
+
+
+def derivation_text(derivation: NetworkDerivation, positions=None, chosen: bool = False) -> str:
+    """The text listing of `symnn derive` (default: the parameters select_positions picks)."""
+    from .render.listing import text_chunks
+
+    positions = select_positions(derivation) if positions is None else list(positions)
+    return "".join(text_chunks(derivation, positions, chosen))
 
 
 def regularization_text(derivation: NetworkDerivation) -> dict | None:
@@ -114,7 +112,7 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     and pdf when pdflatex exists), and a report of the checks (closed forms and the module's backward
     pass against central differences, the matrix proof)."""
     derivation = derive(spec, **options)
-    gradients = select_gradients(derivation)
+    positions = select_positions(derivation)
     out = Path(out)
     slug = derivation.spec.slug
     checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
@@ -127,8 +125,8 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
                     module_file=module_path.name, proof=matrices.proof, regularized=regularized)
     outputs = {
-        out / f"{slug}.derivation.json": derivation_json(derivation, gradients),
-        out / f"{slug}.derivation.txt": derivation_text(derivation, gradients),
+        out / f"{slug}.derivation.json": derivation_json(derivation, positions),
+        out / f"{slug}.derivation.txt": derivation_text(derivation, positions),
         module_path: source,
         out / f"{slug}.report.txt": report,
     }

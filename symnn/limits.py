@@ -84,3 +84,48 @@ def time_limit(seconds: float, what: str = "the computation"):
         signal.signal(signal.SIGALRM, previous_handler)
         if outer > 0:
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
+
+
+# --- network sizes: every limit is checked before any work starts ---
+MAX_UNITS = 20_000  # per layer
+MAX_LAYERS = 100  # layers with weights
+MAX_NETWORK_PARAMETERS = 5_000_000  # any command: the matrix equations and the generated code
+MAX_DELTA_TERMS = 100_000  # terms of the delta recursions, sum of n^{[l]} n^{[l+1]} below the output: ~30 s here
+MAX_LISTED_PARAMETERS = 250_000  # parameters one listing (derive --all, JSON or text) writes out: ~1 minute here
+
+
+def check_network_size(sizes) -> None:
+    """Refuse, in one line, a network too large for any command (SpecError)."""
+    from .errors import SpecError
+
+    for index, size in enumerate(sizes):
+        if size > MAX_UNITS:
+            raise SpecError(f"layer {index} has {size} units; the limit is {MAX_UNITS:,}")
+    if len(sizes) - 1 > MAX_LAYERS:
+        raise SpecError(f"the network has {len(sizes) - 1} layers; the limit is {MAX_LAYERS}")
+    weights = sum(m * n for m, n in zip(sizes, sizes[1:]))
+    if weights > MAX_NETWORK_PARAMETERS:
+        raise SpecError(f"the network has {weights:,} weights; the limit is {MAX_NETWORK_PARAMETERS:,} parameters")
+
+
+def delta_terms(sizes) -> int:
+    """Terms of every hidden delta's recursion: the per-weight derivation's work, whatever is listed."""
+    hidden = sizes[1:]
+    return sum(m * n for m, n in zip(hidden, hidden[1:]))
+
+
+def check_derivable(sizes) -> None:
+    """Refuse, in one line, a per-weight derivation whose work would pass MAX_DELTA_TERMS."""
+    terms = delta_terms(sizes)
+    if terms > MAX_DELTA_TERMS:
+        raise LimitExceeded(
+            f"the per-weight derivation of this network has {terms:,} delta terms (the products of adjacent hidden "
+            f"layer widths); the limit is {MAX_DELTA_TERMS:,} (codegen works on networks up to "
+            f"{MAX_NETWORK_PARAMETERS:,} parameters)")
+
+
+def check_listing(count: int) -> None:
+    """Refuse, in one line, a listing of more than MAX_LISTED_PARAMETERS parameters."""
+    if count > MAX_LISTED_PARAMETERS:
+        raise LimitExceeded(f"listing {count:,} parameters one by one passes the limit of {MAX_LISTED_PARAMETERS:,}; "
+                            "leave out --all (one weight and bias per layer) or pick some with --param")

@@ -187,9 +187,15 @@ class _LazyNames(Mapping):
 
     def __init__(self, symbols, describe):
         self._symbols, self._describe = symbols, describe
+        self._known: dict = {}  # printing asks for the same few symbols thousands of times
 
     def __getitem__(self, symbol):
-        value = self._describe(symbol)
+        try:
+            value = self._known[symbol]
+        except KeyError:
+            value = self._known[symbol] = self._describe(symbol)
+        except TypeError:  # an unhashable key is no symbol of ours
+            raise KeyError(symbol) from None
         if value is None:
             raise KeyError(symbol)
         return value

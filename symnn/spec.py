@@ -14,12 +14,12 @@ from pathlib import Path
 from .errors import SpecError
 from .render.escape import shell_command
 from .safe_expr import refuse_unsafe_text
+from .limits import MAX_UNITS, check_network_size  # noqa: F401  (MAX_UNITS: imported from here by others)
 from .rules.activations import Activation, Softmax, activation_from_text
 from .rules.losses import Loss, loss_from_text
 
 LAYOUTS = ("column", "row")
 REDUCTIONS = ("mean", "sum")
-MAX_UNITS = 20_000  # per layer: keeps every derivation, listing and sheet within seconds
 DEFAULT_SIZES = "2-2-1"
 SPEC_KEYS = {"sizes", "activations", "loss", "layout", "bias", "reduction", "l2", "dropout"}
 
@@ -86,8 +86,7 @@ def parse_sizes(text: str) -> tuple[int, ...]:
         if size == 0:
             what = "the input" if index == 0 else f"layer {index}"
             raise SpecError(f"{what} has size 0; every layer needs at least one unit")
-        if size > MAX_UNITS:
-            raise SpecError(f"layer {index} has {size} units; the limit is {MAX_UNITS}")
+    check_network_size(sizes)
     return sizes
 
 
@@ -131,6 +130,7 @@ def build_spec(
 ) -> NetworkSpec:
     _refuse_unsafe_options(sizes=sizes, act=act, loss=loss, layout=layout, reduction=reduction)
     sizes = parse_sizes(sizes) if isinstance(sizes, str) else tuple(sizes)
+    check_network_size(sizes)
     if len(sizes) < 2:
         raise SpecError("a network needs an input size and at least one layer, like 2-1")
     depth = len(sizes) - 1

@@ -154,8 +154,20 @@ def test_a_closed_form_too_long_to_read_is_left_as_its_delta_form_and_the_sheet_
     from symnn.spec import parse_spec
     from symnn.derive.perweight import derive_network
 
-    text = render_sheet(derive_network(parse_spec("4-16-16-16-1")), "md", "en")
+    text = render_sheet(derive_network(parse_spec("3-6-6-6-1")), "md", "en")
     notes = re.findall(r"runs to (\d+) lines", text)
     assert notes and all(int(n) > MAX_EQUATION_LINES for n in notes)
     assert r"&= \delta^{[1]}_{1} x_{1}" in text  # the delta form stays
     assert len(text.encode()) < 40_000
+
+
+def test_a_closed_form_that_would_repeat_every_path_goes_through_deltas_and_the_sheet_says_so():
+    from symnn.render.sheets import render_sheet
+    from symnn.spec import parse_spec
+    from symnn.derive.perweight import derive_network
+
+    derivation = derive_network(parse_spec("4-16-16-16-1"))
+    assert not derivation.deltas[1][0].expanded and derivation.deltas[3][0].expanded
+    text = render_sheet(derivation, "md", "en")
+    assert "would repeat every path to the output" in text
+    assert r"\delta^{[2]}_{1}" in text and len(text.encode()) < 40_000

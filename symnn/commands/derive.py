@@ -17,12 +17,20 @@ def register(subcommands) -> None:
 
 
 def run(args) -> int:
-    derivation = api.derive(args.spec, **spec_options(args))
-    gradients = api.select_gradients(derivation, args.param, args.all)
-    if args.json:
-        from ..render.jsonout import derivation_json
+    from ..render.listing import json_chunks, text_chunks
 
-        sys.stdout.write(derivation_json(derivation, gradients))
+    derivation = api.derive(args.spec, **spec_options(args))
+    positions = api.select_positions(derivation, args.param, args.all)
+    if args.json:
+        chunks = json_chunks(derivation, positions, show_progress=True)
     else:
-        sys.stdout.write(api.derivation_text(derivation, gradients, chosen=bool(args.param)))
+        chunks = text_chunks(derivation, positions, chosen=bool(args.param), show_progress=True)
+    buffered, size = [], 0
+    for chunk in chunks:  # streamed: a large listing starts at once and never sits whole in memory
+        buffered.append(chunk)
+        size += len(chunk)
+        if size > 1 << 16:
+            sys.stdout.write("".join(buffered))
+            buffered, size = [], 0
+    sys.stdout.write("".join(buffered))
     return EXIT_OK

@@ -3,6 +3,12 @@
 Deltas dL/dz^{[l]}_j are derived once, from the output layer down, and reused by every parameter
 that needs them (the seeds' "store the derivatives for reuse"); closed forms are built from
 SymPy-simplified factors, never by simplifying an expanded loss (which takes minutes).
+
+A closed form written out in the inputs, weights and unit values alone has one term per path to the
+output, so its size grows exponentially with depth (2-2-...-2). Each delta's closed form is written
+out only while it stays under MAX_CLOSED_FORM_SIZE nodes; past that it is written through the next
+layer's delta symbols, whose own closed forms are given once (a DAG of deltas). The derivation is
+then linear in depth and in the number of parameters.
 """
 from __future__ import annotations
 
@@ -11,12 +17,14 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..limits import check_derivable
 from ..notation import Notation, layer_symbol
 from ..rules.activations import Softmax
 from ..rules.fused import fused_output_gradient
 from ..spec import NetworkSpec
 
 LOSS = sp.Symbol("L")
+MAX_CLOSED_FORM_SIZE = 600  # nodes of a delta's written-out closed form; larger ones go through deltas
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,9 @@ class Delta:
     unit: int
     symbol: sp.Symbol
     recursion: sp.Expr  # in the next layer's delta symbols (the output layer: the fused gradient)
-    closed_form: sp.Expr
+    closed_form: sp.Expr  # in the unit values alone when `expanded`, else also in later layers' deltas
+    size: int = 0  # nodes of closed_form's expression tree
+    expanded: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class ParameterGradient:
     factors: tuple[ChainFactor, ...]
     delta_form: sp.Expr  # delta^{[l]}_j a^{[l-1]}_k
     closed_form: sp.Expr
+    expanded: bool = True  # closed_form in the unit values alone (False: also in later layers' deltas)
 
     def chain_product(self) -> sp.Expr:
         """The factors multiplied out in order (equal to the closed form)."""
@@ -68,6 +79,7 @@ class NetworkDerivation:
     notation: Notation = field(init=False)
 
     def __post_init__(self):
+        check_derivable(self.spec.sizes)  # before any work: a one-line refusal, never minutes
         self.notation = Notation(self.spec)
 
     # --- forward pass (per example) ---
@@ -80,7 +92,7 @@ class NetworkDerivation:
     def preactivation(self, layer: int, j: int) -> sp.Expr:
         """z^{[l]}_j = sum_k w^{[l]}_{jk} a^{[l-1]}_k (+ b^{[l]}_j)."""
         n = self.notation
-        total = sum(n.w(layer, j, k) * self.kept(layer - 1, k) for k in self.units(layer - 1))
+        total = sp.Add(*[n.w(layer, j, k) * self.kept(layer - 1, k) for k in self.units(layer - 1)])  # one flatten
         return total + n.b(layer, j) if self.spec.bias else total
 
     # --- dropout's hooks (derive/regularization.py masks hidden units; here every unit is kept) ---
@@ -120,8 +132,17 @@ class NetworkDerivation:
 
     # --- activation derivatives, in the unit's own symbols ---
     def activation_derivative(self, layer: int, j: int) -> sp.Expr:
-        n = self.notation
-        return self.activation(layer).derivative_at(n.a(layer, j), n.z(layer, j))
+        key = (layer, j)
+        if key not in self._unit_cache:
+            n = self.notation
+            self._unit_cache[key] = self.activation(layer).derivative_at(n.a(layer, j), n.z(layer, j))
+        return self._unit_cache[key]
+
+    @cached_property
+    def _unit_cache(self) -> dict:
+        """Per-unit results asked for by every parameter of the unit: derived once (a listing of 100,000
+        parameters would otherwise rebuild them 100,000 times)."""
+        return {}
 
     # --- chain-rule factors ---
     @cached_property
@@ -152,10 +173,16 @@ class NetworkDerivation:
         return sp.ImmutableSparseMatrix(width, width, {(j - 1, j - 1): self.activation_derivative(layer, j) for j in self.units(layer)})
 
     def linear_jacobian(self, layer: int) -> sp.ImmutableMatrix:
-        """dz^{[l]}/da^{[l-1]}: entry (j, k) is the weight into j from k."""
-        n = self.notation
-        return sp.ImmutableMatrix([[n.w(layer, j, k) * self.keep_factor(layer - 1, k) for k in self.units(layer - 1)]
-                                   for j in self.units(layer)])
+        """dz^{[l]}/da^{[l-1]}: entry (j, k) is the weight into j from k (built once per layer)."""
+        if layer not in self._linear_jacobians:
+            n = self.notation
+            self._linear_jacobians[layer] = sp.ImmutableMatrix(
+                [[n.w(layer, j, k) * self.keep_factor(layer - 1, k) for k in self.units(layer - 1)] for j in self.units(layer)])
+        return self._linear_jacobians[layer]
+
+    @cached_property
+    def _linear_jacobians(self) -> dict[int, sp.ImmutableMatrix]:
+        return {}
 
     @cached_property
     def _upstream(self) -> dict[int, tuple[ChainFactor, ...]]:
@@ -183,27 +210,60 @@ class NetworkDerivation:
 
     def chain_factors(self, layer: int, j: int, source: int | None) -> tuple[ChainFactor, ...]:
         """dL/da^{[L]}, da^{[L]}/dz^{[L]}, dz^{[L]}/da^{[L-1]}, ..., dz^{[l]}_j/d(parameter)."""
+        return self.shared_factors(layer) + self.unit_factors(layer, j) + (self.local_factor(layer, j, source),)
+
+    def shared_factors(self, layer: int) -> tuple[ChainFactor, ...]:
+        """The factors every parameter of `layer` shares (from L down to the next layer's z)."""
+        depth = self.spec.depth
+        if layer == depth:
+            return () if self.activation(depth).elementwise else self._upstream[depth][:1]
+        return self._upstream[layer + 1]
+
+    def unit_factors(self, layer: int, j: int) -> tuple[ChainFactor, ...]:
+        """The factors that depend on the unit j the parameter feeds, but not on its source k."""
+        key = ("factors", layer, j)
+        if key not in self._unit_cache:
+            self._unit_cache[key] = self._unit_factors(layer, j)
+        return self._unit_cache[key]
+
+    def _unit_factors(self, layer: int, j: int) -> tuple[ChainFactor, ...]:
         n = self.notation
         depth = self.spec.depth
         a_j, z_j = n.a(layer, j), n.z(layer, j)
-        parameter = n.b(layer, j) if source is None else n.w(layer, j, source)
-        local = ChainFactor(z_j, parameter, sp.Integer(1) if source is None else self.kept(layer - 1, source))
         if layer == depth:
             if self.activation(depth).elementwise:
                 return (
                     ChainFactor(LOSS, a_j, self.loss_gradient[j - 1]),
                     ChainFactor(a_j, z_j, self.activation_derivative(depth, j)),
-                    local,
                 )
             column = self.activation_jacobian(depth)[:, j - 1]
-            return (self._upstream[depth][0], ChainFactor(self._layer_quantity("a", depth), z_j, _scalar_or_matrix(column)), local)
-        above = self._upstream[layer + 1]
+            return (ChainFactor(self._layer_quantity("a", depth), z_j, _scalar_or_matrix(column)),)
         column = self.linear_jacobian(layer + 1)[:, j - 1]
-        return above + (
+        return (
             ChainFactor(self._layer_quantity("z", layer + 1), a_j, _scalar_or_matrix(column)),
             ChainFactor(a_j, z_j, self.activation_derivative(layer, j)),
-            local,
         )
+
+    def local_factor(self, layer: int, j: int, source: int | None) -> ChainFactor:
+        """dz^{[l]}_j / d(parameter): a^{[l-1]}_k for a weight, 1 for a bias."""
+        n = self.notation
+        parameter = n.b(layer, j) if source is None else n.w(layer, j, source)
+        z_j = self._symbol("z", layer, j)
+        return ChainFactor(z_j, parameter, sp.Integer(1) if source is None else self._kept(layer - 1, source))
+
+    def _kept(self, layer: int, unit: int) -> sp.Expr:
+        """`kept`, remembered per unit (a listing asks for it once per parameter)."""
+        key = ("kept", layer, unit)
+        if key not in self._unit_cache:
+            self._unit_cache[key] = self.kept(layer, unit)
+        return self._unit_cache[key]
+
+    def _symbol(self, kind: str, layer: int, unit: int) -> sp.Symbol:
+        """n.z / n.a, remembered: a listing asks for the same few thousand symbols 100,000 times."""
+        key = (kind, layer, unit)
+        if key not in self._unit_cache:
+            self._unit_cache[key] = getattr(self.notation, kind)(layer, unit)
+        return self._unit_cache[key]
 
     # --- deltas, derived once and reused ---
     @cached_property
@@ -214,19 +274,34 @@ class NetworkDerivation:
             self.activation(depth), self.spec.loss, self.outputs,
             [n.z(depth, j) for j in self.units(depth)], self.targets,
         )
-        deltas = {depth: [Delta(depth, j, n.delta(depth, j), fused[j - 1], fused[j - 1]) for j in self.units(depth)]}
+        deltas = {depth: [Delta(depth, j, n.delta(depth, j), fused[j - 1], fused[j - 1], _tree_size(fused[j - 1]))
+                          for j in self.units(depth)]}
         for layer in range(depth - 1, 0, -1):
             below = deltas[layer + 1]
+            below_size = sum(d.size + 2 for d in below)  # an upper bound of the written-out sum's size
             row = []
             for j in self.units(layer):
+                derivative = self.activation_derivative(layer, j)
                 weights = [n.w(layer + 1, i.unit, j) for i in below]
-                local = self.activation_derivative(layer, j) * self.keep_factor(layer, j)
-                recursion = local * sum(w * d.symbol for w, d in zip(weights, below))
-                closed = local * _weighted_sum_with_common_factors_out(
-                    weights, [d.closed_form for d in below])
-                row.append(Delta(layer, j, n.delta(layer, j), recursion, closed))
+                local = derivative * self.keep_factor(layer, j)
+                recursion = local * sp.Add(*[w * d.symbol for w, d in zip(weights, below)])  # one flatten, not n
+                if _tree_size(local) + below_size <= MAX_CLOSED_FORM_SIZE:
+                    closed = local * _weighted_sum_with_common_factors_out(weights, [d.closed_form for d in below])
+                    row.append(Delta(layer, j, n.delta(layer, j), recursion, closed, _tree_size(closed),
+                                     all(d.expanded for d in below)))
+                else:  # written out it would repeat every path below: go through the next layer's deltas
+                    row.append(Delta(layer, j, n.delta(layer, j), recursion, recursion, _tree_size(recursion), False))
             deltas[layer] = row
         return deltas
+
+    def delta_values(self, values: dict) -> dict:
+        """Every delta's number at one example (`values`: the forward pass), from the output down, so
+        closed forms written through deltas can be evaluated."""
+        out = dict(values)
+        for layer in sorted(self.deltas, reverse=True):
+            for d in self.deltas[layer]:
+                out[d.symbol] = d.closed_form.xreplace(out)
+        return out
 
     # --- gradients ---
     def gradient(self, layer: int, j: int, source: int | None = None) -> ParameterGradient:
@@ -243,6 +318,7 @@ class NetworkDerivation:
             factors=self.chain_factors(layer, j, source),
             delta_form=delta.symbol * upstream_input,
             closed_form=delta.closed_form * upstream_input,
+            expanded=delta.expanded,
         )
 
     def parameters(self):
@@ -296,6 +372,11 @@ def _weighted_sum_with_common_factors_out(weights, terms) -> sp.Expr:
     common = {f for f in common if not f.is_Number}
     rest = [sp.Mul(*[f for f in sp.Mul.make_args(t) if f not in common]) for t in terms]
     return sp.Mul(*common) * sp.Add(*[w * r for w, r in zip(weights, rest)])
+
+
+def _tree_size(expression) -> int:
+    """Nodes of the expression tree as printed (shared subtrees counted every time they appear)."""
+    return sum(1 for _ in sp.preorder_traversal(expression))
 
 
 def _scalar_or_matrix(matrix: sp.ImmutableMatrix):

@@ -20,6 +20,8 @@ class CourseLatexPrinter(MatrixLatexMixin, LatexPrinter):
 class CourseStrPrinter(StrPrinter):
     """Plain text for terminals, with names like w^[1]_11 instead of w1_1_1."""
 
+    printmethod = "_symnn_text"  # not Indexed's own _sympystr, which would bypass _print_Indexed
+
     def __init__(self, names: dict, settings=None):
         super().__init__(settings)
         self._names = names
@@ -27,12 +29,38 @@ class CourseStrPrinter(StrPrinter):
     def _print_Symbol(self, expr):
         return self._names.get(expr, expr.name)
 
+    def _print_Derivative(self, expr):
+        variables = "".join(f"d{self._print(v)}" for v, count in expr.variable_count for _ in range(count))
+        return f"d{self._print(expr.expr)}/{variables}"
+
+    def _print_Equality(self, expr):
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_Indexed(self, expr):
+        base = _plain_latex(str(expr.base.label))
+        return base + "_" + "".join(self._print(i) for i in expr.indices)
+
+    def _print_IndexedBase(self, expr):
+        return _plain_latex(str(expr.label))
+
+    def _print_Sum(self, expr):
+        (index, low, high), = expr.limits
+        return f"sum_{{{self._print(index)}={self._print(low)}..{_plain_latex(self._print(high))}}} ({self._print(expr.function)})"
+
+    def _print_Function(self, expr):
+        name = _plain_latex(expr.func.__name__).replace("prime", "'")
+        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
     def _print_Piecewise(self, expr):
         branches = [
             f"{self._print(value)}" + ("" if condition == True else f" if {self._print(condition)}")  # noqa: E712
             for value, condition in expr.args
         ]
         return "(" + " else ".join(branches) + ")"
+
+
+def _plain_latex(name: str) -> str:
+    return name.replace("\\", "").replace("{", "").replace("}", "")
 
 
 def in_chain_order(expression, positions: dict) -> sp.Expr:

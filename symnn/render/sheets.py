@@ -118,6 +118,7 @@ class SheetBuilder:
             "spec": spec,
             "command": f"symnn sheet {spec.command_line()} --lang {self.lang}",
             "large": self.large,
+            "through_deltas": any(not x.expanded for row in self.derivation.deltas.values() for x in row),
             "parameter_count": spec.parameter_count,
             "drawing": self.drawing(),
             "layers": self.layers(),
