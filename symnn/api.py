@@ -107,22 +107,27 @@ def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex
     return {"files": files, "note": note}
 
 
-def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **options) -> dict:
-    """The main job: the derivation (JSON and text), the NumPy module, the derivation sheet (tex, md,
-    and pdf when pdflatex exists), and a report of the checks (closed forms and the module's backward
-    pass against central differences, the matrix proof)."""
+def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", force: bool = False,
+          lang: str = "en", formats="tex,md,pdf", **options) -> dict:
+    """The main job: the derivation (JSON and text), the NumPy module, the derivation sheet (`formats`
+    of tex, md, and pdf when pdflatex exists, in `lang`), and a report of the checks (closed forms and
+    the module's backward pass against the numerical derivative, the matrix proof). `force` overwrites
+    files symnn did not write."""
     derivation = derive(spec, **options)
     positions = select_positions(derivation)
     out = Path(out)
     slug = derivation.spec.slug
-    checks = check_gradients(derivation) if derivation.spec.parameter_count <= LISTING_LIMIT else []
+    checks = check_gradients(derivation)  # above 2,000 parameters, a seeded sample (the report says so)
     module_path = out / f"{slug}.py"
     source = module_source(derivation.spec, module_path.name)  # relative: the same bytes in any folder
     matrices = matrix_derivation(derivation.spec)
     module = load_generated(source)
     code_check = check_module_gradients(module, derivation.spec)
     regularized = regularization_checks(derivation, module)  # --l2 / --dropout only
+    from .verify import METHOD, RELATIVE_TOLERANCE
+
     report = render("text/report.txt.jinja", spec=derivation.spec, checks=checks, code_check=code_check,
+                    method=METHOD, tolerance=f"{RELATIVE_TOLERANCE:g}", parameter_count=derivation.spec.parameter_count,
                     module_file=module_path.name, proof=matrices.proof, regularized=regularized)
     outputs = {
         out / f"{slug}.derivation.json": derivation_json(derivation, positions),
@@ -132,14 +137,15 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", **
     }
     from .render.sheets import refuse_foreign_sheets, write_sheets
 
-    refuse_foreign_files(outputs)  # every target checked before anything is written
-    refuse_foreign_sheets(derivation, out)
-    files = [write_atomic(path, content) for path, content in outputs.items()]
-    sheet_files, sheet_note = write_sheets(derivation, out)
+    refuse_foreign_files(outputs, force)  # every target checked before anything is written
+    refuse_foreign_sheets(derivation, out, formats, lang, force)
+    files = [write_atomic(path, content, force=force) for path, content in outputs.items()]
+    sheet_files, sheet_note = write_sheets(derivation, out, formats, lang, force)
     files.extend(sheet_files)
     passed = all(c.passed for c in checks) and code_check.passed and matrices.proof.status != "failed"
     passed = passed and (regularized is None or regularized["passed"])
     return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed,
+            "derivation_parameters": derivation.spec.parameter_count,
             "note": sheet_note}
 
 

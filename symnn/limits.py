@@ -100,7 +100,7 @@ def check_network_size(sizes) -> None:
 
     for index, size in enumerate(sizes):
         if size > MAX_UNITS:
-            raise SpecError(f"layer {index} has {size} units; the limit is {MAX_UNITS:,}")
+            raise SpecError(f"layer {index} has {size} units; the limit is {MAX_UNITS}")
     if len(sizes) - 1 > MAX_LAYERS:
         raise SpecError(f"the network has {len(sizes) - 1} layers; the limit is {MAX_LAYERS}")
     weights = sum(m * n for m, n in zip(sizes, sizes[1:]))

@@ -22,7 +22,7 @@ def run_cli(*args, timeout=120):
 
 @pytest.mark.parametrize("spec, fragment", [
     ("2-20000-20000-1", "400,060,000 weights"),  # issue 10: ran for minutes
-    ("2-20001-1", "20001 units"),
+    ("2-20001-1", "20001 units; the limit is 20000"),
     ("2" + "-2" * 101, "101 layers"),
     ("2-400-400-1", "160,400 delta terms"),
 ])

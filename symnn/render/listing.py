@@ -220,7 +220,7 @@ class Listing:
         return {
             "generator": f"{MARKER} {__version__}",
             "spec": spec_dict(spec),
-            "loss": {"latex": to_latex(d.loss, p._latex_names), "sympy": p.sympy(d.loss)},
+            "loss": p.formula(d.loss),  # chain order: terms in natural index order
             "reduction_factor": {"latex": to_latex(d.reduction_factor, plain), "sympy": p.sympy(d.reduction_factor)},
             "activations": [
                 {
@@ -333,7 +333,7 @@ def text_chunks(derivation: NetworkDerivation, positions: list[Position], chosen
     deltas = [x for layer in sorted(derivation.deltas, reverse=True) for x in derivation.deltas[layer]]  # output first
     context = dict(
         command_line=spec.command_line(),
-        loss=to_text(derivation.loss, p._text_names),
+        loss=p.text(derivation.loss),
         reduction=to_text(derivation.reduction_factor),
         notes=[{"layer": layer, "text": a.note} for layer, a in enumerate(spec.activations, start=1) if a.note],
         shown_count=len(positions),

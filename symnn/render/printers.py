@@ -2,6 +2,8 @@
 string fix-up afterwards."""
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
@@ -63,6 +65,25 @@ def _plain_latex(name: str) -> str:
     return name.replace("\\", "").replace("{", "").replace("}", "")
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _padded(name: str) -> str:
+    """y10 -> y000010: names whose string order is the natural order of their numbers."""
+    return _DIGITS.sub(lambda m: m.group(1).zfill(6), name)
+
+
+def natural_terms(expression: sp.Add) -> list:
+    """The terms of a sum that differ only in their indices (sum_i w_i delta_i, the loss over outputs) in
+    natural index order: y_1, y_2, ..., y_10, where SymPy's order is y_1, y_10, y_2. Other sums, and terms
+    with the same indices, keep SymPy's order (the sort is stable)."""
+    terms = list(expression.args)
+    signatures = {frozenset(_DIGITS.sub("", s.name) for s in t.free_symbols if isinstance(s, sp.Symbol)) for t in terms}
+    if len(signatures) != 1 or not any(_DIGITS.search(s.name) for s in expression.free_symbols if isinstance(s, sp.Symbol)):
+        return terms
+    return sorted(terms, key=lambda t: sorted(_padded(s.name) for s in t.free_symbols if isinstance(s, sp.Symbol)))
+
+
 def in_chain_order(expression, positions: dict) -> sp.Expr:
     """An unevaluated copy whose products read from the loss back to the parameter, as the seeds
     write them: (a^{[2]} - y) w^{[2]}_{11} a^{[1]}_1 (1 - a^{[1]}_1) x_1. Print it with order="none"."""
@@ -75,11 +96,12 @@ def in_chain_order(expression, positions: dict) -> sp.Expr:
         known = [positions[s] for s in factor.free_symbols if s in positions]
         return max(known) if known else float("inf")  # numbers first
 
+    if expression.is_Add:  # terms in natural index order: y_1, y_2, ..., y_10 (SymPy's is y_1, y_10, y_2)
+        args = natural_terms(expression)
+        return sp.Add(*[in_chain_order(arg, positions) for arg in args], evaluate=False)
     args = [in_chain_order(arg, positions) for arg in expression.args]
     if expression.is_Mul:
         return sp.Mul(*sorted(args, key=position, reverse=True), evaluate=False)
-    if expression.is_Add:
-        return sp.Add(*args, evaluate=False)
     return expression.func(*args)
 
 

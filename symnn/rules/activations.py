@@ -37,7 +37,8 @@ class Activation:
     def derivative(self) -> sp.Expr:
         """g'(z), derived by SymPy for real z (so |z|' is sign(z), not an expression in re and im)."""
         real = sp.Dummy("z", real=True)
-        return sp.diff(self.forward.xreplace({z: real}), real).xreplace({real: z})
+        derivative = sp.diff(self.forward.xreplace({z: real}), real)
+        return (pin_kinks(derivative, real) if self.custom else derivative).xreplace({real: z})
 
     @cached_property
     def derivative_in_output(self) -> sp.Expr | None:
@@ -142,6 +143,10 @@ def activation_from_text(text: str) -> Activation | Softmax:
         if not 0 < slope < 1:
             raise SpecError(f"leaky_relu slope must be between 0 and 1, got {slope}")
         return _leaky_relu(slope, leaky.group(1))
+    if key.startswith("leaky_relu"):  # leaky_relu(-1), leaky_relu(x): a slope that is not a number in (0, 1)
+        raise SpecError(f"leaky_relu takes a slope between 0 and 1, like leaky_relu(0.01); got {name!r}")
+    if name == "z":  # the identity, typed as an expression in z
+        return BUILTIN["linear"]()
     if re.fullmatch(r"[A-Za-z_]\w*", name):
         close = difflib.get_close_matches(key, list(BUILTIN) + ["leaky_relu"], n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -171,10 +176,30 @@ def custom_activation(text: str) -> Activation:
         raise SpecError(f"activation {text!r} does not depend on z")
     expression = expression.xreplace({free["z"]: z})
     try:
-        sp.diff(expression, z)
+        derivative = sp.diff(expression.xreplace({z: _REAL}), _REAL)
     except (LimitExceeded, ValueError, TypeError) as exc:
         raise SpecError(f"activation {text!r} cannot be differentiated: {exc}") from None
-    return Activation(canonical_text(expression), r"g", expression, custom=True)
+    note = KINK_NOTE if derivative.has(sp.Heaviside, sp.sign) else ""
+    return Activation(canonical_text(expression), r"g", expression, note=note, custom=True)
+
+
+_REAL = sp.Dummy("z", real=True)
+KINK_NOTE = ("at a kink (where max or min switch) the derivative is taken from the left, as for the built-ins "
+             "(relu'(0) = 0, leaky_relu'(0) = the slope); |z|' = sign(z) is 0 at 0")
+
+
+def pin_kinks(derivative: sp.Expr, variable: sp.Symbol) -> sp.Expr:
+    """Heaviside(u) of a max/min's derivative, which SymPy leaves 1/2 at u = 0, pinned to the value from
+    the left of the kink (u linear in the variable): 0 where u rises with it, 1 where u falls."""
+    def pinned(step):
+        if len(step.args) > 1 and step.args[1] != sp.S.Half:  # already pinned
+            return step
+        slope = sp.diff(step.args[0], variable)
+        if not slope.is_number or slope == 0:
+            return step
+        return sp.Heaviside(step.args[0], 0 if slope > 0 else 1)
+
+    return derivative.replace(lambda e: isinstance(e, sp.Heaviside), pinned)
 
 
 def canonical_text(expression: sp.Expr) -> str:
