@@ -30,7 +30,7 @@ class ExampleSum(sp.Function):
 
 
 class ExampleSumMatrix(sp.MatrixExpr):
-    """sum_i over the examples of one example's matrix (\sum_{i=1}^{N} \delta^{(i)} (\mathbf{a}^{(i)})^T)."""
+    r"""sum_i over the examples of one example's matrix (\sum_{i=1}^{N} \delta^{(i)} (\mathbf{a}^{(i)})^T)."""
 
     def __new__(cls, matrix):
         return super().__new__(cls, matrix)

@@ -28,7 +28,7 @@ class Reading:
 
 
 def rewrite(text: str, depth: int | None, sigma_may_be_g: bool = False) -> Reading:
-    """`sigma_may_be_g`: the network's activations are not all the sigmoid, so \sigma may name its
+    r"""`sigma_may_be_g`: the network's activations are not all the sigmoid, so \sigma may name its
     activation (seed 001: "sigma is a non-linearity applied element-wise, e.g. sigmoid, ReLU")."""
     reading = _rewrite(text, depth)
     if sigma_may_be_g and re.search(r"\\sigma(?![a-zA-Z])", reading.text):

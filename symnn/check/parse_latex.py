@@ -351,7 +351,7 @@ def _parts(tree, builder) -> list:
 
 
 def _refuse_lone_ones(value) -> None:
-    """\mathbf{1} is read only as a sum in a product, (A - Y)\mathbf{1}; anywhere else it has no shape."""
+    r"""\mathbf{1} is read only as a sum in a product, (A - Y)\mathbf{1}; anywhere else it has no shape."""
     if isinstance(value, str) and value == "ONES":
         raise ParseError("\\mathbf{1} (a column of ones) must multiply a matrix, like (A^{[2]} - Y)\\mathbf{1}")
 
