@@ -70,22 +70,22 @@ def test_one_variable_function_claims(function_checkers, text):
 def test_symnn_check_on_a_network(claims):
     """The API end to end (worker processes, report, exit code): no verdict from the worker boundary."""
     report = handled("symnn.check", symnn.check, "2-3-1", claims, workers=1, time_limit=10)
-    if isinstance(report, Exception):
-        problem("symnn.check", "an error instead of a report", type(report).__name__, claims)
-    for verdict in report.verdicts:
-        verdict_is_sound(verdict, "symnn.check", claims)
-    assert report.exit_code in (0, 1, 2)
-    text_report(report)
-    json.dumps(report.as_dict())
+    report_is_sound("symnn.check", report, claims)
 
 
 @budget(8)
 @given(st.lists(mutated(function_claim()) | RAW_TEXT, min_size=1, max_size=4), st.sampled_from(FUNCTIONS))
 def test_symnn_check_on_a_function(claims, function):
     report = handled("symnn.check --function", symnn.check, claims=claims, function=function, workers=1, time_limit=10)
+    report_is_sound("symnn.check --function", report, claims)
+
+
+def report_is_sound(entry: str, report, claims) -> None:
+    """A report, not an error; every verdict sound; a documented exit code; printable as text and JSON."""
     if isinstance(report, Exception):
-        problem("symnn.check --function", "an error instead of a report", type(report).__name__, claims)
+        problem(entry, "an error instead of a report", type(report).__name__, claims)
     for verdict in report.verdicts:
-        verdict_is_sound(verdict, "symnn.check --function", claims)
+        verdict_is_sound(verdict, entry, claims)
     assert report.exit_code in (0, 1, 2)
     text_report(report)
+    json.dumps(report.as_dict())
