@@ -7,17 +7,8 @@ from the input or from the person's code (a claim, an exception message) goes in
 from __future__ import annotations
 
 import json
-import re
 
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text) -> str:
-    """Text safe inside an XML element or a double- or single-quoted attribute: markup escaped,
-    characters XML 1.0 cannot hold (NUL, other control characters, lone surrogates) dropped."""
-    text = _NOT_XML.sub("\ufffd", str(text))
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&apos;"))
+from .escape import xml_text
 
 
 def tests(report) -> list[dict]:

@@ -19,6 +19,7 @@ comment, a string, a line or a command. Each is registered as a Jinja filter of 
 | Markdown code span | `markdown_code` | the text stays inside the span |
 | HTML text / attribute | `html_text` | `html.escape` with quotes |
 | HTML comment | `html_comment` | `-->` and `--!>` cannot occur |
+| XML text / attribute | `xml_text` | markup escaped, characters XML 1.0 cannot hold replaced |
 | shell word | `shell_word` | `shlex.quote`: one word, nothing expanded |
 | terminal | `terminal` | no escape sequence, no control character reaches the screen |
 """
@@ -157,6 +158,17 @@ def html_comment(text: object) -> str:
     """Text inside `<!-- ... -->`: `<` and `>` become entities, so neither `-->` nor `--!>` can end
     the comment and no `<!--` can nest."""
     return visible(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text) -> str:
+    """Text safe inside an XML element or a double- or single-quoted attribute: markup escaped,
+    characters XML 1.0 cannot hold (NUL, other control characters, lone surrogates) replaced by U+FFFD."""
+    text = _NOT_XML.sub("\ufffd", str(text))
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&apos;"))
 
 
 def shell_word(text: object) -> str:
