@@ -60,12 +60,31 @@ TOML_VALUE = st.one_of(
 )
 
 
+# What each key of a spec file usually holds (so most drawn files get past TOML and reach symnn's own
+# checks), then anything TOML can hold (so the type checks are reached too).
+TOML_KEY_VALUES = {
+    "sizes": st.sampled_from(["[2, 3, 1]", "[2, 1]", "[4, 5, 3]", "[2, 2, 2]", "[784, 128, 10]", '"2-3-1"'])
+    | st.lists(st.integers(-2, 6), max_size=5).map(str),
+    "activations": st.sampled_from(['"sigmoid"', '"tanh,sigmoid"', '"max(z, 0),sigmoid"', '["tanh", "sigmoid"]', '["relu", "softmax"]', '"relu,sigmoid"',
+                                    '["z*sin(z)", "sigmoid"]', '["leaky_relu(0.1)", "sigmoid"]', '"softmax"']),
+    "loss": st.sampled_from(['"bce"', '"cce"', '"mse"', '"half_se"', '"se"']),
+    "layout": st.sampled_from(['"row"', '"column"', '"diagonal"']),
+    "bias": st.sampled_from(["true", "false", '"yes"']),
+    "reduction": st.sampled_from(['"mean"', '"sum"', '"max"']),
+    "l2": st.sampled_from(["0.7", "0", "-1", "1e400", "true", '"0.7"']),
+    "dropout": st.sampled_from(["0.86", "1", "0", "1.5", "nan", '"0.8"']),
+}
+
+
 @st.composite
 def toml_text(draw):
-    keys = st.sampled_from(["sizes", "activations", "loss", "layout", "bias", "reduction", "act", "unknown", "[table]"])
-    lines = [f"{draw(keys)} = {draw(TOML_VALUE)}" for _ in range(draw(st.integers(0, 5)))]
-    if draw(st.booleans()):  # most files have sizes, so the other keys get read too
-        lines.insert(0, draw(st.sampled_from(["sizes = [2, 3, 1]", "sizes = [2, 1]", "sizes = [4, 5, 3]", "sizes = [2, 2, 2]"])))
+    keys = draw(st.lists(st.sampled_from(sorted(TOML_KEY_VALUES)), unique=True, max_size=6))
+    if "sizes" not in keys and draw(st.integers(0, 3)):  # most files have sizes, so the other keys get read too
+        keys.insert(0, "sizes")
+    lines = [f"{key} = {draw(TOML_KEY_VALUES[key] | TOML_VALUE if draw(st.integers(0, 5)) == 0 else TOML_KEY_VALUES[key])}"
+             for key in keys]
+    if draw(st.integers(0, 9)) == 0:
+        lines.append(draw(st.sampled_from(["[table]", "sizes = [2, 1]", "# a comment", "", "act = 1", "unknown = 2"])))
     return "\n".join(lines)
 
 
