@@ -7,11 +7,16 @@ symnn); the inputs are built the way those tests build them. Sources:
   (commit 309814128648be73f8b4fd4b718c4d6bbeb8c878), path public_tests.py.
 - C1W4 (deep network step by step and application): public_tests.py in
   github.com/plgregori/deep-neural-network (commit 01195e6416854d02bbe1874688b74043d73b6768).
-- C2W1 (Initialization): public_tests.py of the assignment (initialize_parameters_random_test,
-  initialize_parameters_he_test), as held in the public code index (file id 673052996; the same
-  numbers appear in several copies, e.g. ids 33562784270 and 56667657031).
-- C2W2 (Optimization methods): testCases.py and public_tests.py of the dlai_tools version, as held
-  in the public code index (file id 41927015372), and update_lr_test / schedule_lr_decay_test.
+- C2W1 (Initialization): public_tests.py of the dlai_tools version of the assignment
+  (initialize_parameters_random_test, initialize_parameters_he_test), in
+  github.com/shivamaggarwal513/coursera-deep-learning-specialization (commit
+  3b8731ebb2fabcbb3a80991c339ec2aef1d9ec8c), path
+  c2-improving-deep-neural-networks/week-1/a1-initialization/public_tests.py.
+- C2W2 (Optimization methods): public_tests.py (update_parameters_with_gd_test, random_mini_batches_test,
+  update_parameters_with_momentum_test, update_parameters_with_adam_test, update_lr_test,
+  schedule_lr_decay_test) and test_cases.py (the seeded inputs) of the dlai_tools version, in the same
+  repository (commit ded9d4c0a0f755e277c9c805374f8b339f6743dd), folder
+  c2-improving-deep-neural-networks/week-2/a1-optimization-algorithms/.
 """
 import atexit
 import functools

@@ -232,7 +232,8 @@ def test_linear_forward_refuses_a_bias_that_would_broadcast_and_a_w_that_does_no
 
 
 def test_cmu_10714_hw0_nn_epoch_step_with_uint8_class_labels():
-    # CMU 10-714 hw0, tests/test_simple_ml.py::test_nn_epoch (public code index, file id 23455822762):
+    # CMU 10-714 hw0, tests/test_simple_ml.py::test_nn_epoch in github.com/dlsyscourse/hw0
+    # (commit 78dbc595aa2b274d0d649f9b7d94c2fb943164c7):
     # one epoch of one batch with lr = 1.0 must move W1, W2 by the numerical gradient of
     # softmax_loss(relu(X W1) W2, y) = mean(log sum exp(Z) - Z_y), y integer labels (uint8)
     np.random.seed(0)
