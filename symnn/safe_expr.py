@@ -56,6 +56,22 @@ FUNCTIONS: dict[str, tuple[Callable, tuple[int, ...]]] = {
     "sigmoid": (_sigmoid, (1,)),
 }
 CONSTANTS = {"pi": sp.pi, "e": sp.E, "E": sp.E}
+
+
+def _built_functions() -> frozenset:
+    """The SymPy function classes a whitelisted formula can hold (sigmoid is exp, sqrt a power)."""
+    x, y = sp.symbols("x y", real=True)
+    found = set()
+    for builder, arities in FUNCTIONS.values():
+        for arity in arities:
+            found |= {type(f) for f in builder(*(x, y)[:arity]).atoms(sp.Function)}
+    return frozenset(found)
+
+
+# What a formula and its derivatives may contain, and so what every code path must evaluate:
+# the whitelist's own functions, plus sign (|z|'), Heaviside (max/min') and DiracDelta (their second
+# derivatives). A rewriting that brings in anything else (erf's inverse erfinv, LambertW) is not used.
+SYMPY_FUNCTIONS = _built_functions() | {sp.sign, sp.Heaviside, sp.DiracDelta}
 MODULE_PREFIXES = {"np", "numpy", "math", "sp", "sympy"}
 
 

@@ -221,6 +221,16 @@ def validate(spec: NetworkSpec) -> None:
             f"{spec.loss.title} needs outputs in (0, 1), which the {output.name} output layer does not guarantee; "
             "use sigmoid or softmax on the output layer"
         )
+    if spec.loss.needs_unit_interval and output.custom:
+        from .rules.activations import z
+        from .rules.domain import outside_unit_interval
+
+        found = outside_unit_interval(output.forward, z)
+        if found:
+            raise SpecError(
+                f"{spec.loss.title} needs outputs in (0, 1), and the output activation {output.name} is "
+                f"{found[1]:.4g} at z = {found[0]:g}; use sigmoid or softmax on the output layer, or one whose values lie in [0, 1]"
+            )
 
 
 MAX_SPEC_BYTES = 64 << 10

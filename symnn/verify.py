@@ -16,6 +16,7 @@ import sympy as sp
 
 from .derive.perweight import NetworkDerivation
 from .rules.activations import Softmax, z as z_symbol
+from .rules.domain import activation_domain
 
 METHOD = "Ridders' extrapolated central differences (initial steps 1e-2 and 1e-4, factor 1.4, 10 levels)"
 RELATIVE_TOLERANCE = 1e-6  # agreement: |analytic - numeric| <= 1e-6 * max(1, |analytic|, |numeric|) + 2 * error estimate
@@ -113,25 +114,57 @@ def random_point(derivation: NetworkDerivation, seed: int = 0) -> dict[sp.Symbol
     targets = derivation.targets
     point.update(zip(targets, map(float, valid_targets(spec.loss, rng, 1, len(targets))[0])))
     point.update(derivation.constants())  # dropout's fixed mask and keep_prob
+    return inside_domains(derivation, point, rng)
+
+
+def inside_domains(derivation: NetworkDerivation, point: dict, rng: np.random.Generator) -> dict:
+    """The point with the biases of each layer whose activation is real on part of the line only
+    (sqrt(z), log(z)) moved so that its pre-activations lie inside that part, layer by layer. Without
+    biases nothing can be moved: a z outside makes the check inconclusive, with the reason."""
+    spec, n = derivation.spec, derivation.notation
+    domains = [activation_domain(derivation.activation(layer)) for layer in range(1, spec.depth + 1)]
+    if not spec.bias or all(d.everywhere for d in domains):
+        return point
+    point, values = dict(point), dict(point)
+    for layer, domain in enumerate(domains, start=1):
+        if not domain.everywhere:
+            for j, target in zip(derivation.units(layer), domain.targets(rng, len(derivation.units(layer)))):
+                bias = n.b(layer, j)
+                unbiased = float(derivation.preactivation(layer, j).xreplace({**values, bias: 0}))
+                point[bias] = values[bias] = float(target) - unbiased
+        layer_values(derivation, values, layer)
     return point
+
+
+def layer_values(derivation: NetworkDerivation, values: dict, layer: int) -> None:
+    """One layer's z and a of one example into `values` (nan where the activation has no real value)."""
+    n = derivation.notation
+    zs = [float(derivation.preactivation(layer, j).xreplace(values)) for j in derivation.units(layer)]
+    activation = derivation.activation(layer)
+    if isinstance(activation, Softmax):
+        shifted = np.exp(np.array(zs) - max(zs))
+        outputs = list(shifted / shifted.sum())
+    else:
+        g = sp.lambdify(z_symbol, activation.forward, "math")
+        outputs = [_real(g, value) for value in zs]
+    for j, (zj, aj) in enumerate(zip(zs, outputs), start=1):
+        values[n.z(layer, j)] = zj
+        values[n.a(layer, j)] = aj
+
+
+def _real(g, value: float) -> float:
+    try:
+        result = complex(g(value))
+    except (ValueError, OverflowError, ZeroDivisionError, TypeError):  # math's domain errors: sqrt(-1), log(0)
+        return math.nan
+    return result.real if result.imag == 0 else math.nan
 
 
 def forward_values(derivation: NetworkDerivation, point: dict) -> dict[sp.Symbol, float]:
     """Every z and a of one example, computed from the rules' forward expressions."""
     values = dict(point)
-    n = derivation.notation
     for layer in range(1, derivation.spec.depth + 1):
-        zs = [float(derivation.preactivation(layer, j).xreplace(values)) for j in derivation.units(layer)]
-        activation = derivation.activation(layer)
-        if isinstance(activation, Softmax):
-            shifted = np.exp(np.array(zs) - max(zs))
-            outputs = list(shifted / shifted.sum())
-        else:
-            g = sp.lambdify(z_symbol, activation.forward, "math")
-            outputs = [float(g(value)) for value in zs]
-        for j, (zj, aj) in enumerate(zip(zs, outputs), start=1):
-            values[n.z(layer, j)] = zj
-            values[n.a(layer, j)] = aj
+        layer_values(derivation, values, layer)
     return values
 
 

@@ -48,16 +48,13 @@ class ScalarPrinter(PythonCodePrinter):
 
 
 class BatchPrinter(CourseNumPyPrinter):
-    """NumPy over arrays of points; functions NumPy lacks are vectorised from `math`."""
+    """NumPy over arrays of points; erf, which NumPy lacks, is SciPy's ufunc (see numpy_printer)."""
 
     def __init__(self):
         super().__init__({"strict": True})
 
     def _print_Integer(self, expr):
         return _huge_as_float(expr) or super()._print_Integer(expr)
-
-    def _print_erf(self, expr):
-        return f"{self._module_format('numpy.vectorize')}({self._module_format('math.erf')}, otypes=[float])({self._print(expr.args[0])})"
 
 
 class BatchEmitter(InPlaceEmitter):

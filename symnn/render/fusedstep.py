@@ -78,9 +78,10 @@ class FusedStepWriter:
         return same
 
     def ufunc(self, path: str) -> str:
-        """A local name for np.<path> (add.reduce -> add_reduce), bound once in make_train_step."""
+        """A local name for np.<path> (add.reduce -> add_reduce), or for a SciPy ufunc given by its full
+        path (scipy.special.erf -> scipy_special_erf), bound once in make_train_step."""
         local = path.replace(".", "_")
-        self.step.ufuncs[local] = f"np.{path}"
+        self.step.ufuncs[local] = path if path.startswith("scipy.") else f"np.{path}"
         return local
 
     def shape_code(self, shape) -> str:

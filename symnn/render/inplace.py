@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .numpy_printer import CourseNumPyPrinter, _is_relu
+from .numpy_printer import SCIPY_UFUNCS, CourseNumPyPrinter, _is_relu
 
 UFUNCS = {
     sp.exp: "exp", sp.log: "log", sp.tanh: "tanh", sp.sinh: "sinh", sp.cosh: "cosh", sp.sin: "sin",
@@ -41,6 +41,11 @@ class InPlaceEmitter:
     # --- helpers ---
     def _np(self, name: str) -> str:
         return self.ufunc_name(name) if self.ufunc_name else self.printer._module_format(f"numpy.{name}")
+
+    def _scipy(self, path: str) -> str:
+        """A SciPy ufunc (erf, which NumPy lacks), registered with the printer so the module imports it."""
+        qualified = self.printer._module_format(path)
+        return self.ufunc_name(path) if self.ufunc_name else qualified
 
     def _condition(self, condition) -> tuple[list[str], str]:
         """A comparison as a boolean operand: into the preallocated mask when there is one."""
@@ -104,6 +109,9 @@ class InPlaceEmitter:
         if isinstance(e, sp.Function) and e.func in UFUNCS and len(e.args) == 1:
             lines, source = self._source(e.args[0], out)
             return lines + [self._apply(UFUNCS[e.func], [source], out)]
+        if isinstance(e, sp.Function) and e.func in SCIPY_UFUNCS and len(e.args) == 1:
+            lines, source = self._source(e.args[0], out)
+            return lines + [f"{self._scipy(SCIPY_UFUNCS[e.func])}({source}, out={out})"]
         return [f"{out}[...] = {self.printer.doprint(e)}"]
 
     def _add(self, e, out):

@@ -6,6 +6,12 @@ broadcast (`b1` in `W1 @ X + b1`), entry-by-entry rules print as NumPy ufunc exp
 arrays, softmax calls the module's shifted `softmax`. Numbers print as Python literals, never as
 `numpy.float64`, so float32 arrays stay float32 (NumPy treats Python scalars as weakly typed).
 The module prefix is `np`, and `used_modules` says what the generated code must import.
+
+NumPy has no erf: it prints as `scipy.special.erf`, a ufunc (it keeps float32 and takes `out=`, so the
+fused step computes it in place). SciPy is optional (the `scipy` extra): a module that calls it imports
+SciPy when it is installed, and otherwise raises an ImportError that names the extra when the
+function is first used (the templates' `import_line`). Every other whitelisted function
+(symnn/safe_expr.py) and derivative (sign, Heaviside) is NumPy's own ufunc.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from ..derive.matrixnodes import Elementwise, SumEntries, UnitSoftmax
 from .matrixprint import joined_terms
 
 ALIAS = {"numpy": "np"}
+SCIPY_UFUNCS = {sp.erf: "scipy.special.erf"}  # SymPy function -> the SciPy ufunc for arrays, where NumPy has none
 
 
 def entrywise_formula(expression) -> sp.Expr | None:
@@ -88,6 +95,9 @@ class CourseNumPyPrinter(NumPyPrinter):
             where = self._module_format("numpy.where")
             return f"{where}({self._print(condition)}, {self._print(value)}, {self._print(other)})"
         return super()._print_Piecewise(expr)
+
+    def _print_erf(self, expr):
+        return f"{self._module_format(SCIPY_UFUNCS[sp.erf])}({self._print(expr.args[0])})"
 
     # --- matrix expressions ---
     def _print_MatrixSymbol(self, expr):

@@ -16,6 +16,7 @@ import sympy as sp
 
 from ..errors import LimitExceeded, ParseError, SpecError
 from ..safe_expr import CONSTANTS, read_formula
+from .domain import activation_domain
 from .output_form import express_through_output, tidy
 
 z = sp.Symbol("z", real=True)  # real: |z| differentiates to sign(z), not re/im parts
@@ -180,7 +181,12 @@ def custom_activation(text: str) -> Activation:
     except (LimitExceeded, ValueError, TypeError) as exc:
         raise SpecError(f"activation {text!r} cannot be differentiated: {exc}") from None
     note = KINK_NOTE if derivative.has(sp.Heaviside, sp.sign) else ""
-    return Activation(canonical_text(expression), r"g", expression, note=note, custom=True)
+    activation = Activation(canonical_text(expression), r"g", expression, note=note, custom=True)
+    domain = activation_domain(activation)
+    if not domain.everywhere and not domain.points:
+        raise SpecError(f"activation {text!r} is not a real number with a finite derivative for any z from "
+                        f"-1000 to 1000; a network cannot use it")
+    return activation
 
 
 _REAL = sp.Dummy("z", real=True)
