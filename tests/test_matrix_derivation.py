@@ -28,7 +28,8 @@ def test_every_equation_is_proved_against_the_per_weight_gradients(activation, l
         spec = parse_spec("4-3-3-2", act=f"{hidden},{activation}", loss=loss, layout=layout, bias=bias,
                           reduction="sum" if bias else "mean")
     except SpecError:
-        assert loss != "half_se" and activation not in ("sigmoid", "softmax", "log(1 + exp(z))")
+        # a log loss needs outputs in [0, 1]: softplus (log(1 + exp(z)) > log 2 for z > 0) is refused too
+        assert loss != "half_se" and activation not in ("sigmoid", "softmax")
         return
     derivation = derive_matrix(spec)
     assert derivation.proof.status == "proved", derivation.proof.failures
