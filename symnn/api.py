@@ -7,6 +7,7 @@ from pathlib import Path
 import sympy as sp
 
 from . import newton as newton_module
+from .display import BuildResult, NetworkHessianResult, Runs, SheetResult
 from .derive.functions import SOLVE_SECONDS, FunctionDerivation, derive_function
 from .derive.matrix import MatrixDerivation
 from .derive.matrix import derive_matrix as matrix_derivation
@@ -104,7 +105,7 @@ def sheet(spec: str | NetworkSpec = "2-2-1", out: str | Path = ".", formats="tex
     from .render.sheets import write_sheets
 
     files, note = write_sheets(derive(spec, **options), out, formats, lang, force)
-    return {"files": files, "note": note}
+    return SheetResult(files=files, note=note)
 
 
 def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", force: bool = False,
@@ -144,9 +145,8 @@ def build(spec: str | NetworkSpec = "2-2-1", out: str | Path = "symnn-build", fo
     files.extend(sheet_files)
     passed = all(c.passed for c in checks) and code_check.passed and matrices.proof.status != "failed"
     passed = passed and (regularized is None or regularized["passed"])
-    return {"files": files, "checks": checks, "code_check": code_check, "proof": matrices.proof, "passed": passed,
-            "derivation_parameters": derivation.spec.parameter_count,
-            "note": sheet_note}
+    return BuildResult(files=files, checks=checks, code_check=code_check, proof=matrices.proof, passed=passed,
+                       derivation_parameters=derivation.spec.parameter_count, note=sheet_note)
 
 
 def regularization_checks(derivation: NetworkDerivation, module) -> dict | None:
@@ -231,9 +231,10 @@ def newton_runs(derivation: FunctionDerivation, x0, root: bool = False, any_crit
     return runs
 
 
-def newton(expression: str | FunctionSpec, x0, vars=None, **options) -> list[newton_module.Run]:
-    """`symnn newton` in Python: the runs (Newton first, gradient descent second if `learning_rate`)."""
-    return newton_runs(hessian(expression, vars), x0, **options)
+def newton(expression: str | FunctionSpec, x0, vars=None, **options) -> Runs:
+    """`symnn newton` in Python: the runs (Newton first, gradient descent second if `learning_rate`), a
+    list that shows each run's table in a notebook."""
+    return Runs(newton_runs(hessian(expression, vars), x0, **options))
 
 
 def write_function_code(derivation: FunctionDerivation, path: str | Path, force: bool = False) -> Path:
@@ -272,7 +273,7 @@ def network_hessian(spec: str | NetworkSpec = "2-2-1", code: str | Path | None =
         data = X.shape
     text = render("text/network_hessian.txt.jinja", hessian=hessian, spec=hessian.derivation.spec,
                   runs=[{"run": r, "rows": _shown(r)} for r in runs], data=data)
-    return {"hessian": hessian, "runs": runs, "files": files, "text": text}
+    return NetworkHessianResult(hessian=hessian, runs=runs, files=files, text=text)
 
 
 def _shown(run):

@@ -148,7 +148,8 @@ class Checker:
 
             regularized = derive_regularized(self.spec, derivation)
             equations, names = regularized.l2_backward, regularized.latex_names
-        return {e.name: f"{e.name} = {matrix_text(e.rhs, names)}" for e in equations}
+        text_names = {s: n.replace("\\", "").replace("{", "").replace("}", "") for s, n in names.items()}  # dZ^[2], as the terminal writes it
+        return {e.name: f"{e.name} = {matrix_text(e.rhs, text_names)}" for e in equations}
 
     def closed_form(self, target: Target) -> sp.Expr | None:
         """The per-weight derivation's dL/d(entry) for one example."""

@@ -73,10 +73,18 @@ class MatrixDerivation:
     reduction_factor: sp.Expr
 
     def equation(self, name: str) -> MatrixEquation:
+        """The equation called `name`: `dW1`, or as the sheets write it, `dW^{[1]}` (a SymnnError and
+        KeyError listing the equations otherwise)."""
         for equation in self.equations:
             if equation.name == name:
                 return equation
-        raise KeyError(name)
+        from ..lookup import equation_name, unknown_equation
+
+        plain = equation_name(name)
+        for equation in self.equations:
+            if equation.name == plain:
+                return equation
+        raise unknown_equation(name, self.equations, self.spec)
 
     def of_kind(self, kind: str) -> list[MatrixEquation]:
         return [e for e in self.equations if e.kind == kind]

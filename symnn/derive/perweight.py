@@ -51,6 +51,7 @@ class Delta:
     closed_form: sp.Expr  # in the unit values alone when `expanded`, else also in later layers' deltas
     size: int = 0  # nodes of closed_form's expression tree
     expanded: bool = True
+    derivation: "NetworkDerivation | None" = field(default=None, compare=False, repr=False)  # for display in its notation
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class ParameterGradient:
     delta_form: sp.Expr  # delta^{[l]}_j a^{[l-1]}_k
     closed_form: sp.Expr
     expanded: bool = True  # closed_form in the unit values alone (False: also in later layers' deltas)
+    derivation: "NetworkDerivation | None" = field(default=None, compare=False, repr=False)  # for display in its notation
 
     def chain_product(self) -> sp.Expr:
         """The factors multiplied out in order (equal to the closed form)."""
@@ -274,7 +276,7 @@ class NetworkDerivation:
             self.activation(depth), self.spec.loss, self.outputs,
             [n.z(depth, j) for j in self.units(depth)], self.targets,
         )
-        deltas = {depth: [Delta(depth, j, n.delta(depth, j), fused[j - 1], fused[j - 1], _tree_size(fused[j - 1]))
+        deltas = {depth: [Delta(depth, j, n.delta(depth, j), fused[j - 1], fused[j - 1], _tree_size(fused[j - 1]), derivation=self)
                           for j in self.units(depth)]}
         for layer in range(depth - 1, 0, -1):
             below = deltas[layer + 1]
@@ -288,9 +290,9 @@ class NetworkDerivation:
                 if _tree_size(local) + below_size <= MAX_CLOSED_FORM_SIZE:
                     closed = local * _weighted_sum_with_common_factors_out(weights, [d.closed_form for d in below])
                     row.append(Delta(layer, j, n.delta(layer, j), recursion, closed, _tree_size(closed),
-                                     all(d.expanded for d in below)))
+                                     all(d.expanded for d in below), derivation=self))
                 else:  # written out it would repeat every path below: go through the next layer's deltas
-                    row.append(Delta(layer, j, n.delta(layer, j), recursion, recursion, _tree_size(recursion), False))
+                    row.append(Delta(layer, j, n.delta(layer, j), recursion, recursion, _tree_size(recursion), False, derivation=self))
             deltas[layer] = row
         return deltas
 
@@ -304,8 +306,14 @@ class NetworkDerivation:
         return out
 
     # --- gradients ---
-    def gradient(self, layer: int, j: int, source: int | None = None) -> ParameterGradient:
-        """dL/dw^{[l]}_{j,source} (or dL/db^{[l]}_j when source is None) for one example."""
+    def gradient(self, layer: int | str, j: int | None = None, source: int | None = None) -> ParameterGradient:
+        """dL/dw^{[l]}_{j,source} (or dL/db^{[l]}_j when source is None) for one example; `layer` may
+        instead be a parameter's name: `gradient("w1_1_2")`, `gradient("w^{[1]}_{12}")`, `gradient("b2_1")`.
+        A position or name this network lacks raises a SymnnError (a KeyError or IndexError) saying what exists."""
+        sizes = self.spec.sizes
+        if not (type(layer) is int and 0 < layer < len(sizes) and type(j) is int and 0 < j <= sizes[layer]
+                and (type(source) is int and 0 < source <= sizes[layer - 1] or source is None and self.spec.bias)):
+            layer, j, source = self._position(layer, j, source)  # a name, or a clear error (the fast test above is per call)
         n = self.notation
         delta = self.deltas[layer][j - 1]
         upstream_input = sp.Integer(1) if source is None else self.kept(layer - 1, source)
@@ -319,7 +327,17 @@ class NetworkDerivation:
             delta_form=delta.symbol * upstream_input,
             closed_form=delta.closed_form * upstream_input,
             expanded=delta.expanded,
+            derivation=self,
         )
+
+    def _position(self, layer, j, source) -> tuple[int, int, int | None]:
+        from ..lookup import checked_position, parameter_position
+
+        if isinstance(layer, str):
+            if j is not None or source is not None:
+                raise TypeError("gradient(name) takes the name alone, e.g. gradient('w1_1_2'), or gradient(layer, j, k)")
+            return parameter_position(self, layer)
+        return checked_position(self, layer, j, source)
 
     def parameters(self):
         """(layer, j, k) for every parameter, in the course's order: W1, b1, W2, b2, ... row by row."""
@@ -349,19 +367,6 @@ class NetworkDerivation:
     def reduction_factor(self) -> sp.Expr:
         """dJ/dtheta = factor * sum_i dL^{(i)}/dtheta: 1/m for the mean, 1 for the sum."""
         return 1 / sp.Symbol("m") if self.spec.reduction == "mean" else sp.Integer(1)
-
-    # --- notebook display: the sheet renderer is imported here, so derive holds no template knowledge ---
-    def _repr_markdown_(self) -> str:
-        """Jupyter shows a derivation as its Markdown sheet (English)."""
-        from ..render.sheets import render_sheet
-
-        return render_sheet(self, "md", "en")
-
-    def _repr_latex_(self) -> str:
-        """Every shown parameter's gradient as one display-maths block (nbconvert, LaTeX front ends)."""
-        from ..render.sheets import gradients_latex
-
-        return gradients_latex(self)
 
 
 def _weighted_sum_with_common_factors_out(weights, terms) -> sp.Expr:

@@ -8,7 +8,7 @@ from .printers import CourseStrPrinter
 
 
 class MatrixTextPrinter(CourseStrPrinter):
-    """One-line plain text for comments: dW^[2] = 1/m dZ^[2] A^[1]ᵀ, dZ^[1] = dA^[1] ∘ (1 - A^[1]**2)."""
+    """One-line plain text for comments: dW^[2] = 1/m dZ^[2] A^[1]ᵀ, db^[2] = 1/m dZ^[2] 𝟏, dZ^[1] = dA^[1] ∘ (1 - A^[1]**2)."""
 
     def __init__(self, names: dict, settings=None):
         super().__init__(names, settings)
@@ -24,7 +24,8 @@ class MatrixTextPrinter(CourseStrPrinter):
         return f"{inner}ᵀ" if isinstance(expr.arg, sp.MatrixSymbol) else f"({inner})ᵀ"
 
     def _print_OneMatrix(self, expr):
-        return "1ᵀ" if expr.shape[0] == 1 else ("1" if expr.shape[1] == 1 else "1 1ᵀ")
+        # bold ones, as the sheets' \mathbf{1}: a plain 1 would read as the number (db = 1/m dZ 𝟏)
+        return "𝟏ᵀ" if expr.shape[0] == 1 else ("𝟏" if expr.shape[1] == 1 else "𝟏 𝟏ᵀ")
 
     def _print_MatMul(self, expr):
         coefficient, factors = expr.as_coeff_matrices()

@@ -346,20 +346,16 @@ class SheetBuilder:
         return d.representative_gradients() if self.large else d.gradients()
 
     def gradients(self) -> list[dict]:
-        out = []
-        for g in self.chosen_gradients():
-            chain = ChainProduct(*[sp.Derivative(f.of, f.wrt) for f in g.factors])
-            values = [self.factor(f.value) for f in g.factors]
-            values = fill([v + r" \cdot" for v in values[:-1]] + values[-1:], LINE_WIDTH)
-            sides = ((self.tex(chain),), tuple(values), (self.tex(g.delta_form),), self.lines(g.closed_form))
-            out.append({
-                "parameter": self.tex(g.parameter),
-                "name": g.parameter.name,
-                "kind": g.kind,
-                "layer": g.layer,
-                "equation": _readable(Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides))),
-            })
-        return out
+        return [{"parameter": self.tex(g.parameter), "name": g.parameter.name, "kind": g.kind, "layer": g.layer,
+                 "equation": self.gradient_equation(g)} for g in self.chosen_gradients()]
+
+    def gradient_equation(self, g) -> Equation:
+        """dL/dtheta = the chain of partials = their values = the delta form = the closed form."""
+        chain = ChainProduct(*[sp.Derivative(f.of, f.wrt) for f in g.factors])
+        values = [self.factor(f.value) for f in g.factors]
+        values = fill([v + r" \cdot" for v in values[:-1]] + values[-1:], LINE_WIDTH)
+        sides = ((self.tex(chain),), tuple(values), (self.tex(g.delta_form),), self.lines(g.closed_form))
+        return _readable(Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides)))
 
     def deltas(self) -> list[dict]:
         d = self.derivation
@@ -370,13 +366,13 @@ class SheetBuilder:
                                                       else self.equation(x.symbol, x.closed_form) for x in units]})
         return out
 
-    def matrix_form(self) -> dict | None:
-        """The vectorised equations of derive/matrix.py, each with its shape in this network."""
+    def matrix_form(self, matrices=None) -> dict | None:
+        """The vectorised equations of derive/matrix.py (`matrices`, or derived here), each with its shape."""
         try:
             from ..derive.matrix import derive_matrix
         except ImportError:  # built without the matrix derivation
             return None
-        matrices = derive_matrix(self.spec)
+        matrices = derive_matrix(self.spec) if matrices is None else matrices
         self.names.update(matrices.latex_names)
         aliases = self._matrix_aliases(matrices)
         shown_eq = lambda e, *sides: self._shaped(matrices, e, *[s.xreplace(aliases) for s in sides])  # noqa: E731
