@@ -10,7 +10,8 @@ import pytest
 from latex2mathml.converter import convert
 
 from sheets_support import REPO, SEEDS, derivation, display_maths, inline_maths, katex_errors, katex_module, sheet
-from symnn.render.sheetmath import broken_lines, visible_width, LINE_WIDTH
+from symnn.render.sheetmath import TEXT_WIDTH, broken_lines
+from symnn.render.texwidth import tex_width
 from symnn.render.sheets import SHEET_LISTING_LIMIT
 
 SHEETS = [(sizes, "en") for sizes in SEEDS] + [("2-2-1", "vi"), ("2-4-1", "vi")]
@@ -137,7 +138,7 @@ def test_long_closed_forms_are_broken_into_balanced_lines_within_the_width():
     for line in lines:
         assert line.count(r"\left") == line.count(r"\right")
         assert line.count("{") == line.count("}")
-        assert visible_width(line) <= LINE_WIDTH + 12  # one unbreakable factor may overhang a little
+        assert tex_width(line) <= TEXT_WIDTH
 
 
 def test_the_notebook_shows_the_markdown_sheet_and_latex_gradients():

@@ -10,16 +10,19 @@ budget, so no equation runs off the page.
 """
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, replace
+from typing import Callable
 
 import sympy as sp
 
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.precedence import PRECEDENCE
 
+from .matrixprint import ordered_terms
 from .printers import CourseLatexPrinter, in_chain_order, to_latex
+from .texwidth import SPACES, tex_width
 
-LINE_WIDTH = 58  # visible characters of maths per line on an A4 page at 11pt
+TEXT_WIDTH = 440.0  # pt of maths on a line: the A4 text width at 2.2cm margins (472pt) less 7% for the estimate
 MATRIX_LIMIT = 4  # rows or columns shown before a matrix is elided
 
 
@@ -92,22 +95,6 @@ def sheet_latex(expression, names: dict | None = None, positions: dict | None = 
     return to_latex(expression, names, positions, printer=SheetLatexPrinter)
 
 
-def visible_width(latex: str) -> int:
-    """A rough count of the characters a reader sees: commands count one, layer tags like [1] one,
-    a matrix as wide as its widest row."""
-    latex = re.sub(r"\\begin\{matrix\}(.*?)\\end\{matrix\}", _widest_row, latex, flags=re.S)
-    text = re.sub(r"\\(left|right|bigl|bigr)\b", "", latex)
-    text = re.sub(r"\^\{\[[^\]]*\]\}", "'", text)
-    text = re.sub(r"\\(frac|begin|end|operatorname)\b", "", text)
-    text = re.sub(r"\\[A-Za-z]+", "x", text)
-    return len(re.sub(r"[{}\s&]", "", text))
-
-
-def _widest_row(match: re.Match) -> str:
-    rows = match.group(1).split(r"\\")
-    return "m" * (max(visible_width(row) + 2 * row.count("&") for row in rows) if rows else 0)
-
-
 def elide(matrix: sp.MatrixBase, limit: int = MATRIX_LIMIT) -> sp.ImmutableMatrix:
     """A large matrix shown by its first rows and columns, dots, then its last row and column."""
     rows, columns = matrix.shape
@@ -142,68 +129,198 @@ def shown(expression):
     return expression
 
 
-def broken_lines(expression, names: dict, width: int = LINE_WIDTH, positions: dict | None = None) -> list[str]:
-    """The expression printed as one or more lines, each within `width` where a break is possible."""
+def line_widths(lhs: str = "", note: str = "") -> tuple[float, float]:
+    """(first, rest): the room on an aligned equation's first line, after `lhs =`, and on the lines
+    after it, which the sheets indent by \\qquad; a `&& note` beside the lines takes its width too."""
+    taken = tex_width(lhs) + (tex_width(note) + 2 * SPACES["quad"] if note else 0.0)
+    return TEXT_WIDTH - taken - tex_width("{}="), TEXT_WIDTH - taken - SPACES["qquad"]
+
+
+def broken_lines(expression, names: dict, width: float = TEXT_WIDTH, positions: dict | None = None,
+                 first: float | None = None) -> list[str]:
+    """The expression printed as lines that each fit `width` pt (the first line `first` pt), broken only
+    before a top-level operator: +, - or, inside a long product, a \\cdot that starts the next line.
+    A term too wide for a line of its own is broken inside (a bracketed sum, a product's factors)."""
+    first = width if first is None else first
     whole = sheet_latex(expression, names, positions)
-    if visible_width(whole) <= width:
+    if tex_width(whole) <= first or not _splittable(expression):
         return [whole]
-    if positions is not None:
+    ordered = positions is not None
+    if ordered:
         expression = in_chain_order(expression, positions)
-    return fill(_chunks(expression, names, width, positions is not None), width)
+    settings = {"symbol_names": names, "order": "none"} if ordered else {"symbol_names": names}
+    pieces = _Splitter(SheetLatexPrinter(settings), ordered).pieces(expression)
+    return lay_out(pieces, first, width)
 
 
-def fill(chunks: list[str], width: int) -> list[str]:
-    """Greedy line filling: chunks joined by spaces, a new line when the next would not fit."""
+def broken_product(factors: list[str], width: float = TEXT_WIDTH, first: float | None = None) -> list[str]:
+    """Printed factors joined by \\cdot, broken before a \\cdot (which then starts the next line)."""
+    pieces = [Piece(f, inline=r" \cdot " if index else "", leading=r"{} \cdot ") for index, f in enumerate(factors)]
+    return lay_out(pieces, width if first is None else first, width)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a formula between two places where a line may break.
+
+    `inline` joins it to the piece before on the same line (" + ", " - ", " " in a product); `leading`
+    starts a new line with it ("{} + ", "{} \\cdot "; the empty group makes TeX space the operator as
+    a binary one). `prefix` and `suffix` are brackets opened or closed around it by a split term.
+    `parts`, when set, splits the piece further for a term too wide for a whole line."""
+
+    body: str
+    inline: str = ""
+    leading: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    parts: Callable[[], list["Piece"]] | None = None
+
+    def text(self, starts_line: bool) -> str:
+        return (self.leading if starts_line else self.inline) + self.prefix + self.body + self.suffix
+
+
+def lay_out(pieces: list[Piece], first: float, width: float) -> list[str]:
+    """Greedy filling, outer breaks first: a piece that does not fit goes to the next line if it fits
+    a line there; only a piece too wide for any line is split into its own parts."""
     lines: list[str] = []
     current = ""
-    for chunk in chunks:
-        candidate = f"{current} {chunk}".strip()
-        if current and visible_width(candidate) > width:
+    stack = list(reversed(pieces))
+    while stack:
+        piece = stack.pop()
+        budget = width if lines else first
+        if not current:
+            text = piece.text(starts_line=bool(lines))
+            if tex_width(text) > budget and piece.parts is not None:
+                stack.extend(reversed(_split(piece)))
+                continue
+            current = text
+            continue
+        joined = current + piece.text(False)
+        if tex_width(joined) <= budget:
+            current = joined
+        elif piece.parts is None or tex_width(piece.text(True)) <= width:
             lines.append(current)
-            current = chunk
+            current = ""
+            stack.append(piece)
         else:
-            current = candidate
+            stack.extend(reversed(_split(piece)))
     if current:
         lines.append(current)
     return lines
 
 
-def _chunks(expression, names: dict, width: int, ordered: bool = False) -> list[str]:
-    """Pieces between which a line may break, with brackets that need not balance on one line.
-    `ordered`: the expression is an unevaluated chain-ordered copy, so its args are kept as they are."""
-    settings = {"symbol_names": names, "order": "none"} if ordered else {"symbol_names": names}
-    printed = lambda e: SheetLatexPrinter(settings).doprint(e)  # noqa: E731
-    if isinstance(expression, sp.Add):
-        terms = list(expression.args) if ordered else expression.as_ordered_terms()
-        chunks = []
+def _split(piece: Piece) -> list[Piece]:
+    """The piece's parts, the first taking over its joiners and opening bracket, the last its closing one."""
+    parts = piece.parts()
+    head, tail = parts[0], parts[-1]
+    # the first part's own inline text is a sign ("" or "-"): it goes inside the bracket the piece opens
+    parts[0] = replace(head, inline=piece.inline, leading=piece.leading, prefix=piece.prefix + head.inline + head.prefix)
+    if len(parts) == 1:
+        tail = parts[0]
+    parts[-1] = replace(tail, suffix=tail.suffix + piece.suffix)
+    return parts
+
+
+def _splittable(expression) -> bool:
+    return isinstance(expression, (sp.Add, sp.Mul, ChainProduct, sp.MatAdd))
+
+
+class _Splitter:
+    """The pieces of a sum (its terms) or a product (its factors), printed as the whole would be."""
+
+    def __init__(self, printer: SheetLatexPrinter, ordered: bool):
+        self.printer = printer
+        self.ordered = ordered  # an unevaluated chain-ordered copy: its args are kept in their order
+
+    def print(self, expression) -> str:
+        return self.printer._print(expression)
+
+    def pieces(self, expression) -> list[Piece]:
+        if isinstance(expression, (sp.Add, sp.MatAdd)):
+            return self.terms(expression)
+        if isinstance(expression, ChainProduct):
+            return self.chain(expression)
+        if isinstance(expression, sp.Mul):
+            return self.factors(expression)
+        return [Piece(self.print(expression))]
+
+    def piece(self, expression, **joiners) -> Piece:
+        splittable = _splittable(expression) and not (isinstance(expression, sp.Mul) and len(self._factor_list(expression)) < 2)
+        parts = (lambda: self.pieces(expression)) if splittable else None
+        return Piece(self.print(expression), parts=parts, **joiners)
+
+    def terms(self, expression) -> list[Piece]:
+        if isinstance(expression, sp.MatAdd):
+            terms = ordered_terms(expression)
+        else:
+            terms = list(expression.args) if self.ordered else self.printer._as_ordered_terms(expression)
+        out = []
         for index, term in enumerate(terms):
             negative = term.could_extract_minus_sign()
-            body = _chunks(_negated(term) if negative else term, names, width, ordered)
-            sign = "- " if negative else ("+ " if index else "")
-            chunks.extend([sign + body[0], *body[1:]])
-        return chunks
-    if isinstance(expression, sp.Mul):
-        numerator, denominator = sp.fraction(expression)
-        if denominator != 1:
-            return [printed(expression)]
-        factors = list(expression.args) if ordered else expression.as_ordered_factors()
-        numbers = [f for f in factors if f.is_Number]
-        factors = [f for f in factors if not f.is_Number]
-        coefficient = sp.Mul(*numbers)
-        chunks = [] if coefficient == 1 else [printed(coefficient) if coefficient != -1 else "-"]
-        for factor in factors:
-            if isinstance(factor, sp.Add):
-                inner = _chunks(factor, names, width, ordered) if visible_width(printed(factor)) > width // 2 else [printed(factor)]
-                if len(inner) == 1:
-                    chunks.append(rf"\left({inner[0]}\right)")
-                else:
-                    chunks.extend([r"\bigl(" + inner[0], *inner[1:-1], inner[-1] + r"\bigr)"])
+            body = _negated(term) if negative else term
+            sign = "-" if negative else "+"
+            if index == 0:
+                out.append(self.piece(body, inline="-" if negative else "", leading=f"{{}} {sign} " if negative else ""))
             else:
-                chunks.append(printed(factor))
-        if chunks and chunks[0] == "-" and len(chunks) > 1:
-            chunks = ["-" + chunks[1], *chunks[2:]]
-        return chunks
-    return [printed(expression)]
+                out.append(self.piece(body, inline=f" {sign} ", leading=f"{{}} {sign} "))
+        return out
+
+    def _factor_list(self, expression) -> list:
+        args = list(expression.args) if self.ordered else expression.as_ordered_factors()
+        flat = []
+        for arg in args:
+            flat.extend(self._factor_list(arg) if isinstance(arg, sp.Mul) else [arg])
+        return flat
+
+    def factors(self, expression) -> list[Piece]:
+        """Numbers first, then each factor; a 1/denominator in front of a fraction's numerator."""
+        numerator, denominator = sp.fraction(expression, exact=True)
+        sign, pieces = "", []
+        if denominator != 1:
+            negative = numerator.could_extract_minus_sign()
+            numerator = -numerator if negative else numerator
+            sign = "-" if negative else ""
+            pieces.append(Piece(rf"\frac{{1}}{{{self.print(denominator)}}}"))
+            factors = [] if numerator == 1 else self._factor_list(numerator) if isinstance(numerator, sp.Mul) else [numerator]
+        else:
+            factors = self._factor_list(expression)
+            numbers = [f for f in factors if f.is_Number]
+            factors = [f for f in factors if not f.is_Number]
+            coefficient = sp.Mul(*numbers)
+            if coefficient < 0:
+                sign, coefficient = "-", -coefficient
+            if coefficient != 1 or not factors:
+                pieces.append(Piece(self.print(coefficient)))
+        for factor in factors:
+            after_number = bool(pieces) and pieces[-1].body[:1].isdigit()
+            inline = r" \cdot " if after_number and self.print(factor)[:1].isdigit() else " "
+            joiners = {"inline": inline if pieces else "", "leading": r"{} \cdot "}
+            if isinstance(factor, (sp.Add, sp.MatAdd)):
+                pieces.append(self.bracketed(factor, **joiners))
+            else:
+                pieces.append(Piece(self.printer.parenthesize(factor, PRECEDENCE["Mul"], strict=False), **joiners))
+        if sign:
+            pieces[0] = replace(pieces[0], inline=sign + pieces[0].inline)
+        return pieces
+
+    def chain(self, expression: ChainProduct) -> list[Piece]:
+        return [Piece(self.printer.parenthesize(arg, PRECEDENCE["Mul"], strict=True), inline=r" \, " if index else "",
+                      leading=r"{} \cdot ") for index, arg in enumerate(expression.args)]
+
+    def bracketed(self, expression, **joiners) -> Piece:
+        """(a sum) as a factor: \\left( \\right) on one line; split, brackets of a fixed size that may span lines."""
+        inner = self.print(expression)
+        tall = any(command in inner for command in (r"\frac", r"\sum", r"\begin"))
+        nested = any(bracket in inner for bracket in (r"\left(", r"\bigl(", r"\Bigl("))
+        size = "bigg" if tall and nested else "Big" if tall or nested else "big"
+
+        def parts() -> list[Piece]:
+            pieces = self.terms(expression)
+            pieces[0] = replace(pieces[0], prefix=rf"\{size}l(" + pieces[0].inline + pieces[0].prefix, inline="")
+            pieces[-1] = replace(pieces[-1], suffix=pieces[-1].suffix + rf"\{size}r)")
+            return pieces
+
+        return Piece(rf"\left({inner}\right)", parts=parts, **joiners)
 
 
 def _negated(term):

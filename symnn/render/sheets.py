@@ -25,7 +25,7 @@ from ..rules.fused import general_output_gradient
 from .environment import make_environment
 from .escape import latex_texttt
 from .files import MARKER
-from .sheetmath import LINE_WIDTH, Applied, ChainProduct, Update, broken_lines, fill, sheet_latex, shown
+from .sheetmath import Applied, ChainProduct, Update, broken_lines, broken_product, line_widths, sheet_latex, shown
 
 LANGUAGES = ("en", "vi")
 SHEET_LISTING_LIMIT = 60  # parameters listed one by one; above it, one weight and bias per layer
@@ -80,12 +80,15 @@ class SheetBuilder:
         """`chain`: products of the network's symbols in chain-rule order, as the seeds write them."""
         return sheet_latex(self.show(expression), self.names, self.positions if chain else None)
 
-    def lines(self, expression, chain: bool = True) -> tuple[str, ...]:
-        return tuple(broken_lines(self.show(expression), self.names, positions=self.positions if chain else None))
+    def lines(self, expression, chain: bool = True, lhs: str = "", note: str = "") -> tuple[str, ...]:
+        """The expression broken into lines that fit beside `lhs &=` (and a `&& note` on the line)."""
+        first, rest = line_widths(lhs, note)
+        return tuple(broken_lines(self.show(expression), self.names, rest, self.positions if chain else None, first))
 
-    def equation(self, lhs, *sides, chain: bool = True) -> Equation:
+    def equation(self, lhs, *sides, chain: bool = True, note: str = "") -> Equation:
         printed = self.tex(lhs, chain)
-        return _readable(Equation(printed, _distinct(tuple(self.lines(side, chain) for side in sides), printed)))
+        sides = tuple(self.lines(side, chain, printed, note) for side in sides)
+        return _readable(Equation(printed, _distinct(sides, printed), note))
 
     def factor(self, expression) -> str:
         """One chain-rule factor, bracketed when it is a sum so that a product of factors reads right."""
@@ -352,10 +355,10 @@ class SheetBuilder:
     def gradient_equation(self, g) -> Equation:
         """dL/dtheta = the chain of partials = their values = the delta form = the closed form."""
         chain = ChainProduct(*[sp.Derivative(f.of, f.wrt) for f in g.factors])
-        values = [self.factor(f.value) for f in g.factors]
-        values = fill([v + r" \cdot" for v in values[:-1]] + values[-1:], LINE_WIDTH)
-        sides = ((self.tex(chain),), tuple(values), (self.tex(g.delta_form),), self.lines(g.closed_form))
-        return _readable(Equation(self.tex(sp.Derivative(LOSS, g.parameter)), _distinct(sides)))
+        lhs = self.tex(sp.Derivative(LOSS, g.parameter))
+        values = broken_product([self.factor(f.value) for f in g.factors], *reversed(line_widths(lhs)))
+        sides = ((self.tex(chain),), tuple(values), (self.tex(g.delta_form),), self.lines(g.closed_form, lhs=lhs))
+        return _readable(Equation(lhs, _distinct(sides)))
 
     def deltas(self) -> list[dict]:
         d = self.derivation
@@ -408,9 +411,9 @@ class SheetBuilder:
         return aliases
 
     def _shaped(self, matrices, equation, *sides) -> Equation:
-        base = self.equation(equation.target, *sides, chain=False)
         rows, columns = matrices.shape_values(equation.shape)
-        return Equation(base.lhs, base.sides, f"({self.tex(rows)}, {self.tex(columns)})" if equation.role != "J" else "")
+        note = f"({self.tex(rows)}, {self.tex(columns)})" if equation.role != "J" else ""
+        return self.equation(equation.target, *sides, chain=False, note=note)
 
     def index_equation(self, equation: sp.Eq) -> Equation:
         return Equation(self.tex(equation.lhs), ((self.tex(equation.rhs),),))
@@ -475,8 +478,8 @@ def gradients_latex(derivation: NetworkDerivation) -> str:
     builder = SheetBuilder(derivation, "en")
     rows = []
     for gradient in builder.chosen_gradients():
-        lines = builder.lines(gradient.closed_form)
-        rows.append(rf"{builder.tex(sp.Derivative(LOSS, gradient.parameter))} &= " + r" \\ &\qquad ".join(lines))
+        lhs = builder.tex(sp.Derivative(LOSS, gradient.parameter))
+        rows.append(rf"{lhs} &= " + r" \\ &\qquad ".join(builder.lines(gradient.closed_form, lhs=lhs)))
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 
