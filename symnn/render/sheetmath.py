@@ -137,19 +137,21 @@ def line_widths(lhs: str = "", note: str = "") -> tuple[float, float]:
 
 
 def broken_lines(expression, names: dict, width: float = TEXT_WIDTH, positions: dict | None = None,
-                 first: float | None = None) -> list[str]:
+                 first: float | None = None, printer: type[CourseLatexPrinter] | None = None) -> list[str]:
     """The expression printed as lines that each fit `width` pt (the first line `first` pt), broken only
     before a top-level operator: +, - or, inside a long product, a \\cdot that starts the next line.
-    A term too wide for a line of its own is broken inside (a bracketed sum, a product's factors)."""
+    A term too wide for a line of its own is broken inside (a bracketed sum, a product's factors).
+    `printer`: the sheets' own unless given (the function sheets print with the course printer)."""
     first = width if first is None else first
-    whole = sheet_latex(expression, names, positions)
+    printer = printer or SheetLatexPrinter
+    whole = to_latex(expression, names, positions, printer=printer)
     if tex_width(whole) <= first or not _splittable(expression):
         return [whole]
     ordered = positions is not None
     if ordered:
         expression = in_chain_order(expression, positions)
     settings = {"symbol_names": names, "order": "none"} if ordered else {"symbol_names": names}
-    pieces = _Splitter(SheetLatexPrinter(settings), ordered).pieces(expression)
+    pieces = _Splitter(printer(settings), ordered).pieces(expression)
     return lay_out(pieces, first, width)
 
 
@@ -228,7 +230,7 @@ def _splittable(expression) -> bool:
 class _Splitter:
     """The pieces of a sum (its terms) or a product (its factors), printed as the whole would be."""
 
-    def __init__(self, printer: SheetLatexPrinter, ordered: bool):
+    def __init__(self, printer: CourseLatexPrinter, ordered: bool):
         self.printer = printer
         self.ordered = ordered  # an unevaluated chain-ordered copy: its args are kept in their order
 
@@ -260,7 +262,7 @@ class _Splitter:
             body = _negated(term) if negative else term
             sign = "-" if negative else "+"
             if index == 0:
-                out.append(self.piece(body, inline="-" if negative else "", leading=f"{{}} {sign} " if negative else ""))
+                out.append(self.piece(body, inline="- " if negative else "", leading=f"{{}} {sign} " if negative else ""))
             else:
                 out.append(self.piece(body, inline=f" {sign} ", leading=f"{{}} {sign} "))
         return out
@@ -279,7 +281,7 @@ class _Splitter:
         if denominator != 1:
             negative = numerator.could_extract_minus_sign()
             numerator = -numerator if negative else numerator
-            sign = "-" if negative else ""
+            sign = "- " if negative else ""
             pieces.append(Piece(rf"\frac{{1}}{{{self.print(denominator)}}}"))
             factors = [] if numerator == 1 else self._factor_list(numerator) if isinstance(numerator, sp.Mul) else [numerator]
         else:
@@ -288,7 +290,7 @@ class _Splitter:
             factors = [f for f in factors if not f.is_Number]
             coefficient = sp.Mul(*numbers)
             if coefficient < 0:
-                sign, coefficient = "-", -coefficient
+                sign, coefficient = "- ", -coefficient
             if coefficient != 1 or not factors:
                 pieces.append(Piece(self.print(coefficient)))
         for factor in factors:
