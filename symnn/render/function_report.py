@@ -14,7 +14,8 @@ from ..errors import SpecError
 from ..newton import ROOT, Run
 from .environment import make_environment, render
 from .files import MARKER, write_atomic
-from .printers import to_latex, to_sympy_string
+from .printers import CourseLatexPrinter, to_latex, to_sympy_string
+from .sheetmath import fits_a_line, fitted_lines
 
 SHOW_FIRST, SHOW_LAST = 12, 3  # rows of a long iteration table that are shown
 SHEET_FORMATS = {"tex": "latex/function_sheet.tex.jinja", "md": "markdown/function_sheet.md.jinja", "pdf": None}
@@ -94,6 +95,8 @@ def render_function_sheet(derivation: FunctionDerivation, fmt: str, runs: list[R
     words = sheet_prose(lang)
     env = make_environment({})
     env.filters["texttt"] = texttt
+    env.filters["lines"] = lambda expression, lhs="": fitted_lines(expression, lhs=lhs, printer=CourseLatexPrinter)
+    env.tests["one_line"] = fits_a_line
     context = report_context(derivation, runs)
     if context["critical"] is not None:
         context["critical_note"] = _critical_note(context["critical"], words, derivation.spec.n)

@@ -136,6 +136,18 @@ def line_widths(lhs: str = "", note: str = "") -> tuple[float, float]:
     return TEXT_WIDTH - taken - tex_width("{}="), TEXT_WIDTH - taken - SPACES["qquad"]
 
 
+def fitted_lines(expression, names: dict | None = None, lhs: str = "", note: str = "", positions: dict | None = None,
+                 printer: type[CourseLatexPrinter] | None = None) -> list[str]:
+    """`broken_lines` for the right-hand side of `lhs &= ...` in an aligned display."""
+    first, rest = line_widths(lhs, note)
+    return broken_lines(expression, names or {}, rest, positions, first, printer)
+
+
+def fits_a_line(latex: str) -> bool:
+    """Whether a whole display (a matrix, say) fits the width of a sheet's line."""
+    return tex_width(latex) <= TEXT_WIDTH
+
+
 def broken_lines(expression, names: dict, width: float = TEXT_WIDTH, positions: dict | None = None,
                  first: float | None = None, printer: type[CourseLatexPrinter] | None = None) -> list[str]:
     """The expression printed as lines that each fit `width` pt (the first line `first` pt), broken only
@@ -233,6 +245,7 @@ class _Splitter:
     def __init__(self, printer: CourseLatexPrinter, ordered: bool):
         self.printer = printer
         self.ordered = ordered  # an unevaluated chain-ordered copy: its args are kept in their order
+        self.times = printer._settings["mul_symbol_latex"]  # " " unless the printer writes \cdot or \times
 
     def print(self, expression) -> str:
         return self.printer._print(expression)
@@ -295,7 +308,7 @@ class _Splitter:
                 pieces.append(Piece(self.print(coefficient)))
         for factor in factors:
             after_number = bool(pieces) and pieces[-1].body[:1].isdigit()
-            inline = r" \cdot " if after_number and self.print(factor)[:1].isdigit() else " "
+            inline = r" \cdot " if after_number and self.print(factor)[:1].isdigit() else self.times
             joiners = {"inline": inline if pieces else "", "leading": r"{} \cdot "}
             if isinstance(factor, (sp.Add, sp.MatAdd)):
                 pieces.append(self.bracketed(factor, **joiners))

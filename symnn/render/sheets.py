@@ -25,7 +25,7 @@ from ..rules.fused import general_output_gradient
 from .environment import make_environment
 from .escape import latex_texttt
 from .files import MARKER
-from .sheetmath import Applied, ChainProduct, Update, broken_lines, broken_product, line_widths, sheet_latex, shown
+from .sheetmath import Applied, ChainProduct, Update, broken_product, fitted_lines, line_widths, sheet_latex, shown
 
 LANGUAGES = ("en", "vi")
 SHEET_LISTING_LIMIT = 60  # parameters listed one by one; above it, one weight and bias per layer
@@ -82,8 +82,7 @@ class SheetBuilder:
 
     def lines(self, expression, chain: bool = True, lhs: str = "", note: str = "") -> tuple[str, ...]:
         """The expression broken into lines that fit beside `lhs &=` (and a `&& note` on the line)."""
-        first, rest = line_widths(lhs, note)
-        return tuple(broken_lines(self.show(expression), self.names, rest, self.positions if chain else None, first))
+        return tuple(fitted_lines(self.show(expression), self.names, lhs, note, self.positions if chain else None))
 
     def equation(self, lhs, *sides, chain: bool = True, note: str = "") -> Equation:
         printed = self.tex(lhs, chain)
