@@ -23,7 +23,7 @@ from .render.files import refuse_foreign_files, stamp, write_atomic
 from .render.jsonout import derivation_json
 from .spec import NetworkSpec, parse_spec
 from .verify import check_gradients
-from .verify_code import check_module_gradients, load_generated
+from .verify_code import check_module_gradients, inside_domains, load_generated
 
 LISTING_LIMIT = 2000  # parameters listed one by one before we switch to one per layer
 
@@ -267,6 +267,8 @@ def network_hessian(spec: str | NetworkSpec = "2-2-1", code: str | Path | None =
         module = load_hessian_module(hessian)
         X, Y = network_newton.toy_data(hessian.derivation.spec)
         start = network_newton.initial_parameters(module)
+        # sqrt(z), log(z): every example's pre-activations start inside the activation's domain
+        start = inside_domains(hessian.derivation.spec, X, start, rng=1)
         runs = [network_newton.newton(hessian.derivation, X, Y, parameters=start, tol=1e-6, module=module),
                 network_newton.gradient_descent(hessian.derivation, X, Y, learning_rate, parameters=start, tol=1e-6,
                                                 max_iter=20_000, module=module)]

@@ -62,6 +62,8 @@ def inside_domains(spec, X, parameters: dict, rng) -> dict:
     domains = [activation_domain(a) for a in spec.activations]
     if not spec.bias or all(d.everywhere for d in domains):
         return parameters
+    rng = np.random.default_rng(rng)  # a seed or a Generator
+    parameters = dict(parameters)
     column = spec.layout == "column"
     A = X if column else X.T  # units x examples from here on
     for layer, (activation, domain) in enumerate(zip(spec.activations, domains), start=1):

@@ -21,7 +21,9 @@ from symnn import api, native
 from symnn.cli import main
 from symnn.render.c_kernel import hessian_kernel_source
 from symnn.render.codegen import module_source
+from symnn.derive.network_hessian import network_hessian
 from symnn.render.function_code import load_function_module
+from symnn.render.hessian_code import load_hessian_module
 from symnn.safe_expr import FUNCTIONS, SYMPY_FUNCTIONS
 from symnn.verify import forward_values
 from symnn.verify_code import load_generated
@@ -130,11 +132,44 @@ def _check_module(module, spec, centre, rng, m: int = 3):
             value[index] = original
             assert grads["d" + key][index] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-8), key
 
+    deep_AL, caches = module.L_model_forward(X, parameters)  # the course's L-layer API, through g's own functions
+    assert np.allclose(deep_AL, AL, rtol=1e-13, atol=1e-15)
+    deep = module.L_model_backward(deep_AL, Y, caches)
+    for key in ("dW1", "db1", "dW2", "db2"):
+        assert np.allclose(deep[key], grads[key], rtol=1e-9, atol=1e-12), key
+
     expected = module.update_parameters({k: v.copy() for k, v in parameters.items()}, grads, learning_rate=0.1)
     fused = {k: v.copy() for k, v in parameters.items()}
     module.make_train_step(fused, m)(X, Y, learning_rate=0.1)
     for key in parameters:
         assert np.allclose(fused[key], expected[key], rtol=1e-12, atol=1e-14), key
+
+
+@pytest.mark.parametrize("name, arity", CASES, ids=IDS)
+def test_network_hessian_module(name, arity):
+    """symnn hessian --network: the module's gradient against central differences of its cost, and its
+    Hessian against central differences of its gradient, with the hidden pre-activations in g's domain."""
+    g, _ = _reference(name, arity)
+    act = _formula(name, arity, "z", "z/4")
+    module = load_hessian_module(network_hessian(api.derive("2-1-1", act=f"{act},sigmoid")))
+    rng = np.random.default_rng(5)
+    X, Y = rng.normal(0, 1, (2, 4)), rng.integers(0, 2, (1, 4)).astype(float)
+    for centre in _centres(g):
+        parameters = {"W1": rng.normal(0, 0.1, (1, 2)), "b1": np.array([[centre]]),
+                      "W2": rng.normal(0, 1, (1, 1)), "b2": rng.normal(0, 0.5, (1, 1))}
+        theta = module.to_vector(parameters)
+        step = 1e-5
+
+        def along(function, i):
+            up, down = theta.copy(), theta.copy()
+            up[i] += step
+            down[i] -= step
+            return (np.asarray(function(module.to_parameters(up), X, Y)) - function(module.to_parameters(down), X, Y)) / (2 * step)
+
+        numeric_gradient = [along(module.cost, i) for i in range(theta.size)]
+        assert np.allclose(module.gradient(parameters, X, Y), numeric_gradient, rtol=1e-6, atol=1e-9)
+        numeric_hessian = np.array([along(module.gradient, i) for i in range(theta.size)])
+        assert np.allclose(module.hessian(parameters, X, Y), numeric_hessian, rtol=1e-5, atol=1e-8)
 
 
 # --- in a function: symnn hessian's module and C kernel -----------------------------------------

@@ -102,7 +102,10 @@ class NetworkHessian:
             for a, z in zip(outputs, dz):
                 if expression.has(a):
                     total += sp.diff(expression, a) * a * (z - mixed)
-        # relu'(z) = Heaviside(z) has derivative 0 almost everywhere; the Dirac spike never enters a Hessian here
+        # relu'(z) = Heaviside(z) and |z|' = sign(z) have derivative 0 almost everywhere; the Dirac spike never
+        # enters a Hessian here (SymPy leaves d sign(z)/dz unevaluated for a z not known to be real)
+        total = total.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, (sp.sign, sp.Heaviside)),
+                              lambda e: sp.Integer(0))
         return total.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
 
     @cached_property
