@@ -194,6 +194,12 @@ def test_function_module_and_kernel(name, arity, tmp_path, monkeypatch):
     batch = module.hessian_batch(points).copy()
     assert np.allclose(batch, [module.hessian(p) for p in points], rtol=1e-13, atol=1e-13)
 
+    sheets = api.write_function_sheets(derivation, tmp_path / "sheet", formats=("tex", "md"))
+    assert {path.suffix for path in sheets} == {".tex", ".md"}
+    shown = sp.latex(derivation.spec.expression)
+    for path in sheets:
+        assert shown in path.read_text(encoding="utf-8")
+
     assert hessian_kernel_source(derivation) is not None  # C's math library has every whitelisted function
     monkeypatch.setenv("SYMNN_CACHE_DIR", str(tmp_path / "cache"))
     try:
@@ -201,6 +207,28 @@ def test_function_module_and_kernel(name, arity, tmp_path, monkeypatch):
     except native.NativeUnavailable:
         return  # no C compiler here: the NumPy path above is what runs
     assert np.allclose(module.hessian_batch(points), batch, rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.slow
+def test_every_functions_markdown_maths_renders_in_katex():
+    """The .md sheets' maths for every case, network and function, through KaTeX in strict mode."""
+    from sheets_support import display_maths, inline_maths, katex_errors, katex_module
+
+    from symnn.render.function_report import render_function_sheet
+    from symnn.render.sheets import render_sheet
+
+    module = katex_module()
+    if module is None:
+        pytest.skip("KaTeX is not installed (.ci/run installs it)")
+    items = []
+    for name, arity in CASES:
+        act = _formula(name, arity, "z", "z/4")
+        markdown = render_sheet(api.derive("2-2-1", act=f"{act},sigmoid"), "md", "en")
+        text = f"{_formula(name, arity, 'x', 'y')}*y^2" if arity == 1 else _formula(name, arity, "x", "y")
+        markdown += render_function_sheet(api.hessian(text, "x,y", solve_seconds=1), "md")
+        items += [(tex, True) for tex in display_maths(markdown)] + [(tex, False) for tex in inline_maths(markdown)]
+    errors = [(tex, error) for (tex, _), error in zip(items, katex_errors(items, module)) if error]
+    assert not errors, errors[:3]
 
 
 def test_the_whitelist_builds_only_functions_the_code_paths_know():

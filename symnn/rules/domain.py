@@ -16,7 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..errors import LimitExceeded
+from ..limits import time_limit
+
 MARGIN = 0.25
+SECONDS = 2.0  # SymPy's confirmation of a value outside [0, 1]
 NEAR = 2.0  # check points are taken with |z| <= NEAR where the domain has such points
 _REACH = np.geomspace(4.0, 1000.0, 60)
 GRID = np.unique(np.concatenate([np.linspace(-4.0, 4.0, 801) + 0.003, -_REACH, _REACH]))  # off 0 and the integers
@@ -85,8 +89,12 @@ def outside_unit_interval(forward: sp.Expr, z: sp.Symbol) -> tuple[float, float]
             values = numeric(forward, z)(candidates)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             return None
-    for point in candidates[np.isfinite(values) & ((values < -1e-9) | (values > 1 + 1e-9))][:20]:
-        exact = sp.N(forward.xreplace({z: sp.Rational(repr(float(point)))}), 30)
-        if exact.is_real and (exact < 0 or exact > 1):
-            return float(point), float(exact)
+    try:
+        with time_limit(SECONDS, "checking the output activation's values"):
+            for point in candidates[np.isfinite(values) & ((values < -1e-9) | (values > 1 + 1e-9))][:20]:
+                exact = sp.N(forward.xreplace({z: sp.Rational(repr(float(point)))}), 30)
+                if exact.is_real and (exact < 0 or exact > 1):
+                    return float(point), float(exact)
+    except LimitExceeded:  # no confirmed point: not refused
+        return None
     return None
