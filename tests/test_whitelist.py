@@ -300,3 +300,31 @@ def test_a_module_using_erf_names_the_scipy_extra_when_scipy_is_missing(monkeypa
         module.forward_propagation(np.zeros((2, 3)), parameters)
     result = api.build("2-2-1", tmp_path, formats="tex", act="z*(1+erf(z/sqrt(2)))/2,sigmoid")
     assert result["code_check"].verdict == "inconclusive" and "scipy" in result["code_check"].reason
+
+
+KINKED = [name for name, (builder, _) in sorted(FUNCTIONS.items()) if builder in (sp.Max, sp.Min)]
+
+
+@pytest.mark.parametrize("name", KINKED)
+def test_a_kink_in_generated_code_is_pinned_from_the_left_like_relu(name):
+    """max(z, 0) and min(z, 0) at z = 0 exactly: g'(0) from the left (relu'(0) = 0), in the module's own
+    backward function, in backward_propagation and in the fused step."""
+    builder = FUNCTIONS[name][0]
+    h = mpmath.mpf(10) ** -20
+    t = sp.Symbol("t", real=True)
+    g = sp.lambdify(t, builder(t, 0), "mpmath")
+    left = float((g(mpmath.mpf(0)) - g(-h)) / h)  # the one-sided quotient: 0 for max, 1 for min
+    spec = api.network("2-2-1", act=f"{name}(z, 0),sigmoid")
+    module = load_generated(module_source(spec), f"kink_{name}")
+    key = spec.activations[0].spec_text
+    _, backward = module.ACTIVATIONS[key]
+    assert np.array_equal(backward(np.ones((2, 3)), np.zeros((2, 3))), np.full((2, 3), left))
+    X, Y = np.random.default_rng(1).normal(size=(2, 3)), np.array([[1.0, 0.0, 1.0]])
+    parameters = {"W1": np.zeros((2, 2)), "b1": np.zeros((2, 1)), "W2": np.array([[0.5, -0.3]]), "b2": np.zeros((1, 1))}
+    AL, cache = module.forward_propagation(X, parameters)  # Z1 = 0 exactly
+    grads = module.backward_propagation(parameters, cache, X, Y)
+    expected_dZ1 = left * (np.array([[0.5], [-0.3]]) @ (AL - Y)) / 3
+    assert np.allclose(grads["dW1"], expected_dZ1 @ X.T, rtol=1e-13, atol=1e-16)
+    fused = {k: v.copy() for k, v in parameters.items()}
+    module.make_train_step(fused, 3)(X, Y, learning_rate=0.1)
+    assert np.allclose(fused["W1"], parameters["W1"] - 0.1 * grads["dW1"], rtol=1e-13, atol=1e-16)
