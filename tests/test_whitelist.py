@@ -76,13 +76,14 @@ def test_custom_activation_derivation_sheet_and_module(name, arity, tmp_path):
     act = _formula(name, arity, "z", "z/4")
     spec = api.network("2-2-1", act=f"{act},sigmoid", loss="bce")
     rng = np.random.default_rng(7)
+    derivation = api.derive(spec)
+    module = load_generated(module_source(spec), f"whitelist_{name}_{arity}")
+    n = derivation.notation
     for centre in _centres(g):
         # the derivation's closed form of dL/dw^[1]_11 against mpmath's derivative of the loss
         W1, W2 = rng.normal(0, 0.15, (2, 2)), rng.normal(0, 1, (1, 2))
         b1, b2 = centre + rng.normal(0, 0.05, 2), rng.normal(0, 0.5, 1)
         x, y = rng.normal(0, 1, 2), 1.0
-        derivation = api.derive(spec)
-        n = derivation.notation
         point = {n.x(k + 1): x[k] for k in range(2)}
         point.update({n.w(1, j + 1, k + 1): W1[j, k] for j in range(2) for k in range(2)})
         point.update({n.w(2, 1, k + 1): W2[0, k] for k in range(2)})
@@ -97,8 +98,6 @@ def test_custom_activation_derivation_sheet_and_module(name, arity, tmp_path):
 
         expected = float(mpmath.diff(loss_of, mpmath.mpf(W1[0, 0])))
         assert closed == pytest.approx(expected, rel=1e-9, abs=1e-12)
-
-        module = load_generated(module_source(spec), f"whitelist_{name}_{arity}")
         _check_module(module, spec, centre, rng)
 
     sheet = api.sheet(spec, tmp_path, formats="tex,md")
@@ -328,3 +327,21 @@ def test_a_kink_in_generated_code_is_pinned_from_the_left_like_relu(name):
     fused = {k: v.copy() for k, v in parameters.items()}
     module.make_train_step(fused, 3)(X, Y, learning_rate=0.1)
     assert np.allclose(fused["W1"], parameters["W1"] - 0.1 * grads["dW1"], rtol=1e-13, atol=1e-16)
+
+
+GELU = "z*(1+erf(z/sqrt(2)))/2"
+
+
+@pytest.mark.parametrize("act", [f"{GELU},sigmoid", "erf(z),sigmoid", "sqrt(z),sigmoid", "log(z),sigmoid"])
+def test_the_commands_of_issue_14_exit_0(act, tmp_path, capsys):
+    """codegen writes a module whose forward pass runs on arrays; build's checks all pass (exit 0)."""
+    target = tmp_path / "net.py"
+    assert main(["codegen", "2-3-1", "--act", act, "-o", str(target)]) == 0
+    module = load_generated(target.read_text(encoding="utf-8"), "issue_14_module")
+    parameters = module.initialize_parameters([2, 3, 1], "xavier", seed=0)
+    parameters["b1"] += 1.0  # sqrt, log: pre-activations around 1
+    AL, _ = module.forward_propagation(np.random.default_rng(0).normal(0, 0.1, (2, 5)), parameters)
+    assert AL.shape == (1, 5) and np.isfinite(AL).all()
+    assert main(["build", "2-3-1", "--act", act, "-o", str(tmp_path / "build"), "--format", "tex,md"]) == 0
+    out = capsys.readouterr().out
+    assert "all match" in out and "backward_propagation vs Ridders-extrapolated differences of compute_cost: match" in out
