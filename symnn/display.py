@@ -330,6 +330,20 @@ def function_spec_latex(self) -> str:
     return _display(f"f({', '.join(sp.latex(v) for v in self.variables)}) = {sp.latex(self.expression)}")
 
 
+class Gradient(tuple):
+    """A function's gradient: a tuple of SymPy expressions, one per variable, shown as its partials."""
+
+    def __new__(cls, derivatives, variables=()):
+        gradient = super().__new__(cls, derivatives)
+        gradient.variables = tuple(variables)
+        return gradient
+
+    def _repr_latex_(self) -> str:
+        if len(self.variables) != len(self):
+            return _display(r"\nabla f = \left(" + ", ".join(sp.latex(g) for g in self) + r"\right)")
+        return _aligned([rf"\frac{{\partial f}}{{\partial {sp.latex(v)}}} &= {sp.latex(g)}" for v, g in zip(self.variables, self)])
+
+
 def function_derivation_repr(self) -> str:
     found = ""
     if "critical_points" in self.__dict__:

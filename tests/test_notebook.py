@@ -124,6 +124,8 @@ def test_the_hessian_cell_shows_sympys_derivatives_and_the_classification(execut
         assert sp.latex(sp.diff(f, x)) in text and sp.latex(sp.diff(f, y)) in text
     assert sp.latex(sp.hessian(f, (x, y))) in latex
     assert latex.count(r"\text{minimum}") == 2 and latex.count(r"\text{saddle}") == 1
+    gradient = rich(notebook, "function-gradient", "text/latex")
+    assert rf"\frac{{\partial f}}{{\partial x}} &= {sp.latex(sp.diff(f, x))}" in gradient
 
 
 def test_newtons_method_finds_the_notes_minimum(executed):

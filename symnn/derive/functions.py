@@ -115,7 +115,10 @@ class FunctionDerivation:
 
     @cached_property
     def gradient(self) -> tuple[sp.Expr, ...]:
-        return tuple(closed_form(sp.diff(self.expression, v), self.expression) for v in self.variables)
+        """df/dv per variable: a tuple that shows itself as the list of partials in a notebook."""
+        from ..display import Gradient
+
+        return Gradient((closed_form(sp.diff(self.expression, v), self.expression) for v in self.variables), self.variables)
 
     @cached_property
     def hessian(self) -> sp.ImmutableMatrix:
