@@ -18,6 +18,7 @@ from .render.escape import markdown_code, markdown_text, terminal
 
 REPR_WIDTH = 150  # characters of a formula in a one-line repr before it is cut
 SHOWN_ROWS = 8  # rows of a table (entries, checks) shown in a notebook before "... and N more"
+CONTINUED = r"\qquad "  # the start of a long side's next line, as on the sheets
 
 
 # --- small helpers ---
@@ -53,7 +54,7 @@ def equations_latex(equations, separator: str = " \\\\[2pt]\n") -> str:
             for i, line in enumerate(side):
                 lhs = eq.lhs if s == 0 and i == 0 else ""
                 note = f" && {eq.note}" if eq.note and s == len(eq.sides) - 1 and i == len(side) - 1 else ""
-                lines.append(f"{lhs} &{'= ' if i == 0 else chr(92) + 'qquad '}{line}{note}")
+                lines.append(f"{lhs} &{'= ' if i == 0 else CONTINUED}{line}{note}")
         if eq.omitted:
             lines.append(rf" &= \ldots && \text{{(the closed form runs to {eq.omitted} lines)}}")
         blocks.append(" \\\\\n".join(lines) if lines else f"{eq.lhs} &")
@@ -138,18 +139,12 @@ def matrix_names(expression) -> dict:
     from .derive.matrix import NAMES, width_latex
 
     names = {}
-    for atom in expression.atoms(sp.MatrixSymbol, sp.Symbol):
+    for atom in expression.atoms(sp.MatrixSymbol, sp.Symbol):  # a MatrixSymbol's shape symbols are atoms too
         match = re.fullmatch(r"(dW|db|dZ|dA|W|b|Z|A)(\d+)", atom.name)
         if isinstance(atom, sp.MatrixSymbol) and match:
             names[atom] = NAMES[match[1]][1].format(l=match[2])
-        elif atom.name == "n_x":
-            names[atom] = "n_x"
         elif re.fullmatch(r"n\d+", atom.name):
             names[atom] = width_latex(int(atom.name[1:]))
-    for matrix in expression.atoms(sp.MatrixSymbol):  # the shapes' symbols
-        for dimension in matrix.shape:
-            names.update(matrix_names(dimension) if isinstance(dimension, sp.Basic) and not dimension.is_Number
-                         and dimension not in names else {})
     return names
 
 

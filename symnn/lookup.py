@@ -73,8 +73,7 @@ def checked_position(derivation, layer, j, source) -> tuple[int, int, int | None
     if not 1 <= layer <= spec.depth:
         raise UnknownName(f"layer {layer} does not exist: this {_sizes(spec)} network has layers 1 to {spec.depth}")
     if j is None:
-        raise UnknownUnit(f"give the unit j (1 to {sizes[layer]}) of layer {layer}, or a name such as "
-                          f"{_example_name(spec, layer)!r}")
+        raise UnknownUnit(f"give the unit j (1 to {sizes[layer]}) of layer {layer}, or a name such as 'w{layer}_1_1'")
     j = _integer(j, "the unit j")
     if not 1 <= j <= sizes[layer]:
         raise UnknownUnit(f"unit j = {j} does not exist in layer {layer}, which has units 1 to {sizes[layer]}")
@@ -101,10 +100,6 @@ def _integer(value, what: str) -> int:
 
 def _sizes(spec) -> str:
     return "-".join(map(str, spec.sizes))
-
-
-def _example_name(spec, layer: int) -> str:
-    return f"w{layer}_1_1"
 
 
 def valid_parameters(spec) -> str:
