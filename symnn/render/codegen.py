@@ -179,6 +179,7 @@ class ModuleWriter:
             reduction=spec.reduction,
             prediction=prediction,
             step=step.lines,
+            step_prelude=step.prelude,
             buffers=step.buffers,
             aliases=step.aliases,
             ufuncs=step.ufuncs,

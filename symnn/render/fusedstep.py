@@ -9,6 +9,14 @@ Python overhead decides small networks and memory traffic decides large ones, so
 - folds learning_rate/m into dZ^{[L]} once: everything after it is linear in dZ^{[L]}, so dW and db
   arrive scaled and the updates are plain subtractions;
 - updates W^{[l]} only after dA^{[l-1]} = W^{[l]T} dZ^{[l]} has used it.
+
+With --l2 the penalty's gradient factor lambda W^{[l]} (SymPy's, from `derive/regularization.py`) becomes
+a decay: W^{[l]} := (1 - learning_rate factor lambda) W^{[l]} - dW^{[l]}, one extra in-place pass per
+weight, the factor printed once per call. With --dropout every hidden layer draws its mask with the
+course's recipe (np.random.rand(n, m) < keep_prob, in layer order), the next layer and dW^{[l+1]} read
+the kept activations (A^{[l]} o D^{[l]}) / keep_prob from a buffer of their own (A^{[l]} stays g(Z^{[l]}),
+which g' may read), and dA^{[l]} := (dA^{[l]} o D^{[l]}) / keep_prob before dZ^{[l]}. A spec without
+either option gets exactly the step it had before.
 """
 from __future__ import annotations
 
@@ -19,13 +27,25 @@ import sympy as sp
 
 from ..derive.matrix import M, Z_VAR, MatrixEquation
 from ..derive.matrixnodes import Elementwise, UnitSoftmax
+from ..derive.regularization import derive_regularized
+from ..rules.regularization import KEEP_PROB, LAMBDA
 from ..errors import LimitExceeded
 from ..limits import time_limit
 from .inplace import InPlaceEmitter
+from .matrixtext import matrix_text
 from .numpy_printer import entrywise_formula
 
 SECONDS = 5.0
 SCALE = sp.Symbol("scale")  # learning_rate / m (learning_rate for a summed cost), folded into dZ^{[L]}
+
+
+def l2_term(equation: MatrixEquation) -> sp.MatrixExpr:
+    """The L2 penalty's part of a regularised dW^{[l]} equation (factor lambda W^{[l]}): the term that reads W."""
+    weight = f"W{equation.layer}"
+    terms = [t for t in sp.MatAdd.make_args(equation.rhs) if weight in {s.name for s in t.atoms(sp.MatrixSymbol)}]
+    if len(terms) != 1:
+        raise ValueError(f"{equation.name} has no single L2 term")
+    return terms[0]
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,7 @@ class FusedStep:
     lines: list = field(default_factory=list)
     buffers: dict = field(default_factory=dict)  # name -> (shape code, dtype code)
     aliases: list = field(default_factory=list)  # (name, the buffer it shares, why that is safe)
+    prelude: list = field(default_factory=list)  # lines run once per call before the step (the L2 decay)
     ufuncs: dict = field(default_factory=dict)  # local name -> NumPy attribute
 
 
@@ -49,6 +70,12 @@ class FusedStepWriter:
         self.step = FusedStep()
         self.read_later = self.derivation.names_read("backward")
         self.overwritten: dict[int, str] = {}  # layer -> why A may overwrite Z
+        self.regularized = derive_regularized(writer.spec, writer.derivation)  # None without --l2 / --dropout
+        self.l2 = writer.spec.l2 is not None
+        self.dropout = writer.spec.dropout is not None
+        self.kept: dict[sp.MatrixSymbol, sp.MatrixSymbol] = {}  # A^{[l]} -> K^{[l]}, its kept (dropout) copy
+        self.names = dict(writer.text_names)
+        self.names.update({LAMBDA: "λ", KEEP_PROB: "keep_prob"})
 
     def z_survives_activation(self, layer: int) -> bool:
         """Whether A^{[l]} may overwrite Z^{[l]}: true when nothing later reads Z, or when the only
@@ -94,8 +121,11 @@ class FusedStepWriter:
     def add(self, code: str, comment: str = "") -> None:
         self.step.lines.append(Line(code, comment))
 
+    def text(self, expression) -> str:
+        return matrix_text(expression, self.names)
+
     def comment(self, equation: MatrixEquation, note: str = "") -> str:
-        return f"{self.w.text(equation.target)} = {self.w.text(equation.rhs)}{note}"
+        return f"{self.text(equation.target)} = {self.text(equation.rhs)}{note}"
 
     def emit(self, equation: MatrixEquation, formula, out: str, note: str = "") -> list[str]:
         layer = equation.layer
@@ -188,32 +218,103 @@ class FusedStepWriter:
         self.add(f"{self.ufunc('add.reduce')}(dZ{equation.layer}, axis={axis}, keepdims=True, out={name})",
                  self.comment(equation, " (the scale is already in dZ)"))
 
-    def update(self, kind: str, layer: int) -> Line:
+    def update(self, kind: str, layer: int) -> list[Line]:
         parameter = f"{kind}{layer}"
-        return Line(f"{self.ufunc('subtract')}({parameter}, d{parameter}, out={parameter})",
-                    f"{kind}^[{layer}] := {kind}^[{layer}] - learning_rate d{kind}^[{layer}]")
+        lines = []
+        if kind == "W" and self.l2:
+            lines.append(Line(f"{self.ufunc('multiply')}({parameter}, decay, out={parameter})",
+                              f"W^[{layer}] := decay W^[{layer}] - learning_rate dW^[{layer}]: the L2 gradient's "
+                              f"learning_rate {self.text(self.l2_coefficient())} W^[{layer}] as a decay"))
+        lines.append(Line(f"{self.ufunc('subtract')}({parameter}, d{parameter}, out={parameter})",
+                          "" if lines else f"{kind}^[{layer}] := {kind}^[{layer}] - learning_rate d{kind}^[{layer}]"))
+        return lines
+
+    # --- --l2 and --dropout ---
+    def l2_coefficient(self) -> sp.Expr:
+        """factor lambda (lambda/m for the mean): the L2 term of every regularised dW^{[l]} is it times W^{[l]}."""
+        coefficients = set()
+        for equation in self.regularized.l2_backward:
+            if equation.role == "dW":
+                coefficient, matrices = l2_term(equation).as_coeff_matrices()
+                if [m.name for m in matrices] != [f"W{equation.layer}"]:
+                    raise ValueError(f"{equation.name}'s L2 term is not a number times W{equation.layer}")
+                coefficients.add(coefficient)
+        (coefficient,) = coefficients
+        return coefficient
+
+    def decay(self) -> None:
+        coefficient = self.l2_coefficient()
+        self.step.prelude.append(Line(f"decay = 1 - learning_rate * ({self.w.code(coefficient)})",
+                                      f"the L2 penalty's gradient {self.text(self.l2_coefficient())} W, folded into W := decay W - dW"))
+
+    def regularized_equation(self, role: str, layer: int) -> MatrixEquation:
+        equations = self.regularized.dropout_forward + self.regularized.dropout_backward
+        return next(e for e in equations if (e.role, e.layer) == (role, layer))
+
+    def reading_kept(self, equation: MatrixEquation) -> MatrixEquation:
+        """The equation with every dropped-out A^{[l]} read from its kept copy K^{[l]} (Z^{[l+1]}, dW^{[l+1]})."""
+        if not self.kept:
+            return equation
+        return MatrixEquation(equation.name, equation.target, equation.rhs.xreplace(self.kept), equation.shape,
+                              equation.kind, equation.role, equation.layer)
+
+    def keep(self, layer: int) -> None:
+        """The mask D^{[l]} (the course's recipe) and the kept activations K^{[l]} = (A^{[l]} o D^{[l]}) / keep_prob."""
+        equation = self.regularized_equation("keep", layer)
+        A = equation.target
+        masks = [s for s in equation.rhs.atoms(sp.MatrixSymbol) if s != A]
+        if len(masks) != 1 or equation.rhs != (1 / KEEP_PROB) * sp.HadamardProduct(A, masks[0]):
+            raise ValueError(f"unexpected dropout equation for layer {layer}: {equation.rhs}")
+        D = masks[0]
+        K = sp.MatrixSymbol(f"K{layer}", *A.shape)
+        self.kept[A] = K
+        self.names[D] = f"D^[{layer}]"
+        self.names[K] = f"K^[{layer}]"
+        shape = self.derivation.equation(f"Z{layer}").shape
+        self.buffer(D.name, shape, "bool")
+        self.buffer(K.name, shape)
+        self.add(f"{self.ufunc('less')}({self.ufunc('random.rand')}{self.shape_code(shape)}, keep_prob, out={D.name})",
+                 f"D^[{layer}]: 1 keeps a unit (probability keep_prob), 0 drops it; the course's recipe")
+        self.add(f"{self.ufunc('multiply')}({A.name}, {D.name}, out={K.name})",
+                 f"K^[{layer}] = {self.text(equation.rhs)}: the kept A^[{layer}], which the next layer reads "
+                 f"(A{layer} stays g(Z{layer}) for the backward pass)")
+        self.add(f"{self.ufunc('divide')}({K.name}, keep_prob, out={K.name})")
+
+    def drop(self, layer: int) -> None:
+        """dA^{[l]} := (dA^{[l]} o D^{[l]}) / keep_prob: the same units are dropped on the way back."""
+        equation = self.regularized_equation("drop", layer)
+        name, mask = equation.name, f"D{layer}"
+        self.add(f"{self.ufunc('multiply')}({name}, {mask}, out={name})", self.comment(equation))
+        self.add(f"{self.ufunc('divide')}({name}, keep_prob, out={name})")
 
     def write(self) -> FusedStep:
         pending: list[Line] = []
+        depth = self.w.depth
+        if self.l2:
+            self.decay()
         for equation in self.derivation.equations:
             role, layer = equation.role, equation.layer
             if role == "Z":
-                self.preactivation(equation)
+                self.preactivation(self.reading_kept(equation))
             elif role == "A":
                 self.activation(equation)
-            elif role == "dA" and layer == self.w.depth:
+                if self.dropout and layer < depth:
+                    self.keep(layer)
+            elif role == "dA" and layer == depth:
                 self.output_gradient(equation)
             elif role == "dZ":
                 self.delta(equation)
             elif role == "dW":
-                self.product(equation, " (the scale is already in dZ)")
-                pending.append(self.update("W", layer))
+                self.product(self.reading_kept(equation), " (the scale is already in dZ)")
+                pending += self.update("W", layer)
             elif role == "db":
                 self.bias_gradient(equation)
-                pending.append(self.update("b", layer))
+                pending += self.update("b", layer)
             elif role == "dA":
                 self.product(equation, f" (before W^[{layer + 1}] changes)")
                 self.step.lines += pending  # layer l+1's parameters are no longer needed
                 pending = []
+                if self.dropout:
+                    self.drop(layer)
         self.step.lines += pending
         return self.step

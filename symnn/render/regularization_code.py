@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..derive.regularization import RegularizedMatrix, derive_regularized
 from ..notation import _plain
 from ..rules.regularization import KEEP_PROB, LAMBDA
-from .fusedstep import Line
+from .fusedstep import Line, l2_term
 from .matrixtext import matrix_text
 
 
@@ -66,6 +66,15 @@ class RegularizationWriter:
             items.append(("line", self.line(equation)))
         return sorted(blocks.items())
 
+    def penalty_gradients(self) -> list[Line]:
+        """dW^{[l]} of the penalty alone, per weight: the L2 term of each regularised dW equation."""
+        lines = []
+        for equation in self.matrices.l2_backward:
+            if equation.role == "dW":
+                term = l2_term(equation)
+                lines.append(Line(f"{equation.name} = {self.writer.code(term)}", f"d/dW^[{equation.layer}] of the penalty: {self.text(term)}"))
+        return lines
+
     def context(self) -> dict:
         m = self.matrices
         spec = self.spec
@@ -80,6 +89,7 @@ class RegularizationWriter:
                 cache=self.course_cache(False),
                 backward=self.blocks(m.l2_backward),
                 gradients=self.gradient_names(m.l2_backward),
+                penalty_gradients=self.penalty_gradients(),
             )
         dropout = None
         if m.dropout_forward:
