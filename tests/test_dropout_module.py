@@ -157,9 +157,10 @@ def test_course_label_dtypes_give_the_float_gradients(dtype):
         pytest.approx(module.compute_cost_with_regularization(cache["A2"], Y, parameters, 0.7))
 
 
-def test_the_network_hessian_refuses_regularised_specs(capsys):
-    assert main(["hessian", "2-2-1", "--network", "--l2", "0.5"]) == 2
-    assert "without --l2 and --dropout" in capsys.readouterr().err
+def test_the_network_hessian_refuses_dropout_in_one_line(capsys):
+    assert main(["hessian", "2-2-1", "--network", "--dropout", "0.5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not derived with --dropout: its masks are random" in err
 
 
 def test_softmax_soft_labels_that_do_not_sum_to_one_are_refused():

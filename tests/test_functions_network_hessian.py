@@ -18,6 +18,8 @@ SPECS = [
     ("2-3-3-1", {}),
     ("2-3-3", {"act": "tanh,softmax"}),  # softmax + cross-entropy: da_j = a_j (dz_j - sum_i a_i dz_i)
     ("3-4-2", {"act": "relu,softmax", "layout": "row", "bias": False}),  # seed 001: sigma(X W1) W2
+    ("2-2-1", {"l2": 0.7}),  # --l2: the penalty's lambda/m on every weight's diagonal
+    ("2-3-2", {"act": "tanh,linear", "loss": "half_se", "reduction": "sum", "layout": "row", "l2": 1.3}),
 ]
 
 
@@ -68,6 +70,29 @@ def test_cost_and_gradient_match_a_network_written_by_hand():
                 - _cost_by_hand(module.to_parameters(theta - step * e), X, Y)) / (2 * step) for e in np.eye(9)]
     assert np.allclose(module.gradient(parameters, X, Y), numeric, rtol=1e-6, atol=1e-9)
     assert module.PARAMETERS == ("w1_1_1", "w1_1_2", "w1_2_1", "w1_2_2", "b1_1", "b1_2", "w2_1_1", "w2_1_2", "b2_1")
+
+
+def test_l2_cost_is_the_plain_cost_plus_the_penalty_and_adds_lambda_over_m_on_weight_diagonals():
+    """Against the module without --l2 and a penalty written here: J_l2 = J + lambda/(2m) sum W^2, and the
+    Hessians differ by lambda/m exactly on the weights' diagonal entries (central differences above)."""
+    plain = load_hessian_module(network_hessian(symnn.derive("2-3-1", act="tanh,sigmoid")))
+    regularised = load_hessian_module(network_hessian(symnn.derive("2-3-1", act="tanh,sigmoid", l2=0.7)))
+    parameters, X, Y = _instance(plain, symnn.network("2-3-1"), m=5, seed=2)
+    m = X.shape[1]
+    penalty = 0.7 / (2 * m) * sum(float((parameters[k] ** 2).sum()) for k in ("W1", "W2"))
+    assert regularised.cost(parameters, X, Y) == pytest.approx(plain.cost(parameters, X, Y) + penalty, rel=1e-13)
+    is_weight = np.array([name.startswith("w") for name in plain.PARAMETERS])
+    difference = regularised.hessian(parameters, X, Y) - plain.hessian(parameters, X, Y)
+    assert np.allclose(difference, np.diag(np.where(is_weight, 0.7 / m, 0.0)), rtol=0, atol=1e-13)
+    theta = plain.to_vector(parameters)
+    assert np.allclose(regularised.gradient(parameters, X, Y) - plain.gradient(parameters, X, Y),
+                       np.where(is_weight, 0.7 / m * theta, 0.0), rtol=0, atol=1e-13)
+
+
+def test_dropout_is_refused_with_the_reason_in_one_line():
+    with pytest.raises(SpecError, match=r"^the network Hessian is not derived with --dropout: its masks are random") as caught:
+        network_hessian(symnn.derive("2-2-1", dropout=0.5))
+    assert "\n" not in str(caught.value)
 
 
 def test_networks_too_large_are_refused_in_one_line():

@@ -11,6 +11,12 @@ loss: for a parameter phi of layer p,
 A softmax output layer mixes its units: there da^{[L]}_j = a^{[L]}_j (dz_j - sum_i a^{[L]}_i dz_i).
 The sensitivities are symbols of their own (computed once per example in the generated code), so
 every entry stays small; d^2 J/dtheta dphi = reduction factor * sum over examples.
+
+With --l2 the cost is J = factor (sum_i L^{(i)} + lambda/2 sum of every weight squared): the penalty
+is not per example, so its gradient and Hessian (`penalty_gradient`, `penalty_entries`) are SymPy's
+diff of that sum, added to the summed per-example ones before the reduction factor (lambda on the
+diagonal of every weight, so lambda/m for the mean). Dropout is refused: its masks are random, so
+the cost it trains is a different function at every step and has no one Hessian.
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from functools import cached_property
 import sympy as sp
 
 from ..errors import SpecError
+from ..rules.regularization import l2_penalty_term
 from .perweight import NetworkDerivation
 
 MAX_PARAMETERS = 60
@@ -119,6 +126,41 @@ class NetworkHessian:
                     result[(i, j)] = value
         return result
 
+    @cached_property
+    def penalty(self) -> sp.Expr:
+        """lambda/2 sum of every weight squared (biases are not regularised), 0 without --l2: the L2
+        term of the summed cost, J = factor (sum_i L^{(i)} + penalty)."""
+        if self.derivation.spec.l2 is None:
+            return sp.Integer(0)
+        return sp.Add(*[l2_penalty_term(p, sp.Integer(1)) for (_, _, k), p in zip(self.positions, self.parameters)
+                        if k is not None])
+
+    @cached_property
+    def penalty_gradient(self) -> list[sp.Expr]:
+        """d(penalty)/dtheta, by SymPy."""
+        return [sp.diff(self.penalty, p) for p in self.parameters]
+
+    @cached_property
+    def penalty_entries(self) -> dict[tuple[int, int], sp.Expr]:
+        """d^2(penalty)/dtheta_i dtheta_j, by SymPy, upper triangle, zeros left out (lambda on weight diagonals)."""
+        result = {}
+        for i, gradient in enumerate(self.penalty_gradient):
+            if gradient != 0:
+                for j in range(i, len(self.parameters)):
+                    value = sp.diff(gradient, self.parameters[j])
+                    if value != 0:
+                        result[(i, j)] = value
+        return result
+
+    @property
+    def l2(self) -> float | None:
+        """The spec's lambda (the symbol `lambd` in the penalty's expressions), None without --l2."""
+        return self.derivation.spec.l2
+
+    @property
+    def nonzero(self) -> int:
+        return len(set(self.entries) | set(self.penalty_entries))
+
     @property
     def reduction_factor(self) -> sp.Expr:
         return self.derivation.reduction_factor
@@ -129,7 +171,7 @@ def _name(layer: int, unit: int, parameter: sp.Symbol) -> sp.Symbol:
 
 
 def network_hessian(derivation: NetworkDerivation) -> NetworkHessian:
-    spec = derivation.spec
-    if spec.l2 is not None or spec.dropout is not None:  # the Hessian is of the plain cost only
-        raise SpecError("the network Hessian is derived for the cost without --l2 and --dropout; leave them out")
+    if derivation.spec.dropout is not None:
+        raise SpecError("the network Hessian is not derived with --dropout: its masks are random, so the cost "
+                        "changes at every step and has no one Hessian; leave --dropout out")
     return NetworkHessian(derivation)

@@ -48,12 +48,15 @@ def hessian_context(hessian: NetworkHessian) -> dict:
     sensitivities = [(s.symbol.name, printer.doprint(s.value))
                      for parameter in hessian.parameters for s in hessian.sensitivities[parameter]]
 
-    upper = sorted(hessian.entries)
-    expressions = list(hessian.gradient) + [hessian.entries[key] for key in upper]
+    # the L2 penalty (not per example) is added to the sums over the examples: J = factor (sum L + penalty)
+    penalty_gradient = [_plus(printer, e) for e in hessian.penalty_gradient]
+    upper = sorted(set(hessian.entries) | set(hessian.penalty_entries))
+    expressions = list(hessian.gradient) + [hessian.entries.get(key, sp.Integer(0)) for key in upper]
     replacements, reduced = sp.cse(expressions, symbols=sp.numbered_symbols("_c"))
     shared = [(s.name, printer.doprint(e)) for s, e in replacements]
-    gradient = [printer.doprint(e) for e in reduced[: len(hessian.gradient)]]
-    entries = [(i, j, printer.doprint(e)) for (i, j), e in zip(upper, reduced[len(hessian.gradient):])]
+    gradient = [f"_total({printer.doprint(e)}, m){extra}" for e, extra in zip(reduced[: len(hessian.gradient)], penalty_gradient)]
+    entries = [(i, j, f"_total({printer.doprint(e)}, m){_plus(printer, hessian.penalty_entries.get((i, j), 0))}")
+               for (i, j), e in zip(upper, reduced[len(hessian.gradient):])]
     gradient_replacements, gradient_reduced = sp.cse(list(hessian.gradient), symbols=sp.numbered_symbols("_g"))
     loss = printer.doprint(d.loss)
     return {
@@ -72,13 +75,20 @@ def hessian_context(hessian: NetworkHessian) -> dict:
         "loss": loss,
         "gradient": gradient,
         "gradient_shared": [(s.name, printer.doprint(e)) for s, e in gradient_replacements],
-        "gradient_only": [printer.doprint(e) for e in gradient_reduced],
+        "gradient_only": [f"_total({printer.doprint(e)}, m){extra}" for e, extra in zip(gradient_reduced, penalty_gradient)],
+        "l2": None if hessian.l2 is None else repr(hessian.l2),
+        "penalty": _plus(printer, hessian.penalty),
         "entries": entries,
         "nonzero": len(entries),
         "mean": spec.reduction == "mean",
         "imports": sorted(printer.used_modules | {"numpy"}),
         "command": f"symnn hessian {spec.command_line()} --network --code FILE",
     }
+
+
+def _plus(printer, expression) -> str:
+    """" + code" for a non-zero term added to a sum over the examples, "" for zero."""
+    return "" if expression == 0 else f" + {printer.doprint(expression)}"
 
 
 def _shapes(spec) -> list[tuple[str, tuple[int, int]]]:
