@@ -7,7 +7,10 @@
 - torch: PyTorch eager on the CPU (autograd, a logits-based loss, in-place SGD update);
 - jax: jax.jit of value_and_grad plus the update, on the CPU.
 
-    python benchmarks/train_step.py [--quick] [--repeats N]
+    python benchmarks/train_step.py [--quick] [--repeats N] [--only l2]
+
+The two `--l2 0.7` cases time the step with the L2 penalty (a decay of every W, folded in as the
+careful version folds it); PyTorch and JAX sit those out.
 
 Prints one table (best time per step over interleaved repeats) with the ratios the issue sets as the
 bar: generated/careful <= 1.05 everywhere, generated/matmul <= 1.2 at the largest size. Also prints the
@@ -31,18 +34,21 @@ from symnn.spec import parse_spec  # noqa: E402
 from symnn.verify_code import load_generated  # noqa: E402
 
 LEARNING_RATE = 0.1
-CASES = [  # (sizes, activations, loss, layout, m)
-    ("2-4-1", "tanh,sigmoid", "bce", "column", 400),
-    ("784-128-10", "relu,softmax", "cce", "row", 256),
-    ("784-128-10", "relu,softmax", "cce", "row", 4096),
-    ("1024-1024-1024-10", "relu,softmax", "cce", "column", 1024),
+CASES = [  # (sizes, activations, loss, layout, m, --l2 lambda or None)
+    ("2-4-1", "tanh,sigmoid", "bce", "column", 400, None),
+    ("784-128-10", "relu,softmax", "cce", "row", 256, None),
+    ("784-128-10", "relu,softmax", "cce", "row", 4096, None),
+    ("1024-1024-1024-10", "relu,softmax", "cce", "column", 1024, None),
+    ("2-4-1", "tanh,sigmoid", "bce", "column", 400, 0.7),
+    ("784-128-10", "relu,softmax", "cce", "row", 256, 0.7),
 ]
 
 
 # --- the careful hand-written NumPy versions -------------------------------------------------------
 
-def careful_tanh_sigmoid(p, m):
-    """2-layer tanh/sigmoid, log loss, column layout."""
+def careful_tanh_sigmoid(p, m, lambd=None):
+    """2-layer tanh/sigmoid, log loss, column layout; with lambd the L2 penalty's gradient lambd/m W as
+    a decay W *= 1 - lr lambd/m before W -= dW (dW scaled by lr/m already)."""
     W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
     dt = W1.dtype
     n1, n2 = W1.shape[0], W2.shape[0]
@@ -68,6 +74,9 @@ def careful_tanh_sigmoid(p, m):
         mm(dZ2, Z1.T, out=dW2)
         reduce(dZ2, axis=1, keepdims=True, out=db2)
         mm(W2.T, dZ2, out=T)                  # dA1
+        if lambd is not None:
+            decay = 1 - lr * lambd / m
+            mul(W2, decay, out=W2)
         sub(W2, dW2, out=W2)
         sub(b2, db2, out=b2)
         sq(Z1, out=dZ1)                       # dZ1 = dA1 * (1 - A1^2)
@@ -75,13 +84,15 @@ def careful_tanh_sigmoid(p, m):
         mul(dZ1, T, out=dZ1)
         mm(dZ1, X.T, out=dW1)
         reduce(dZ1, axis=1, keepdims=True, out=db1)
+        if lambd is not None:
+            mul(W1, decay, out=W1)
         sub(W1, dW1, out=W1)
         sub(b1, db1, out=b1)
     return step
 
 
-def careful_relu_softmax(p, m, layout):
-    """relu hidden layers, softmax + cross-entropy output, any depth, either layout."""
+def careful_relu_softmax(p, m, layout, lambd=None):
+    """relu hidden layers, softmax + cross-entropy output, any depth, either layout (lambd: as above)."""
     depth = len(p) // 2
     Ws = [p[f"W{l}"] for l in range(1, depth + 1)]
     bs = [p[f"b{l}"] for l in range(1, depth + 1)]
@@ -120,6 +131,7 @@ def careful_relu_softmax(p, m, layout):
         dZ = dZs[-1]
         sub(A, Y, out=dZ)
         mul(dZ, lr / m, out=dZ)
+        decay = None if lambd is None else 1 - lr * lambd / m
         for l in range(depth - 1, -1, -1):
             below = X if l == 0 else As[l - 1]
             if column:
@@ -135,6 +147,8 @@ def careful_relu_softmax(p, m, layout):
                     mm(dZ, Ws[l].T, out=dA)
                 greater(As[l - 1], 0, out=masks[l - 1])    # relu'(z) from its output: a > 0
                 mul(dA, masks[l - 1], out=dA)
+            if decay is not None:
+                mul(Ws[l], decay, out=Ws[l])
             sub(Ws[l], dWs[l], out=Ws[l])
             sub(bs[l], dbs[l], out=bs[l])
             if l > 0:
@@ -291,6 +305,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small budget, for a smoke test")
     parser.add_argument("--repeats", type=int, default=9, help="at least this many rounds")
     parser.add_argument("--budget", type=float, default=2.0, help="seconds per contender per case")
+    parser.add_argument("--only", choices=["l2", "plain"], help="only the --l2 cases, or only the others")
     parser.add_argument("--threads", type=int, help="limit BLAS, PyTorch and JAX to this many threads "
                         "(1 gives steadier numbers on a busy machine)")
     args = parser.parse_args()
@@ -327,21 +342,26 @@ def main() -> int:
     print("-" * len(header))
     rng = np.random.default_rng(0)
     worst_careful, largest_matmul = 0.0, None
-    for sizes, acts, loss, layout, m in CASES:
-        spec = parse_spec(sizes, act=acts, loss=loss, layout=layout)
+    for sizes, acts, loss, layout, m, l2 in CASES:
+        if args.only and (args.only == "l2") != (l2 is not None):
+            continue
+        spec = parse_spec(sizes, act=acts, loss=loss, layout=layout, l2=l2)
         module = load_generated(module_source(spec))
         hidden, output = acts.split(",")
         for dtype in (np.float32, np.float64):
             X, Y = data(spec, m, dtype, rng)
             start = module.initialize_parameters(spec.sizes, "he", seed=1, dtype=dtype)
             fresh = lambda: {k: v.copy() for k, v in start.items()}  # noqa: E731
-            careful = (careful_tanh_sigmoid(fresh(), m) if output == "sigmoid"
-                       else careful_relu_softmax(fresh(), m, layout))
+            careful = (careful_tanh_sigmoid(fresh(), m, l2) if output == "sigmoid"
+                       else careful_relu_softmax(fresh(), m, layout, l2))
             course_params = [fresh()]
 
             def course(X, Y, lr, params=course_params):
                 AL, cache = module.forward_propagation(X, params[0])
-                grads = module.backward_propagation(params[0], cache, X, Y)
+                if l2 is None:
+                    grads = module.backward_propagation(params[0], cache, X, Y)
+                else:
+                    grads = module.backward_propagation_with_regularization(X, Y, module.course_cache(params[0], cache), l2)
                 params[0] = module.update_parameters(params[0], grads, lr)
 
             contenders = {
@@ -350,22 +370,23 @@ def main() -> int:
                 "course": (course, (X, Y, LEARNING_RATE)),
                 "matmul": (matrix_products_only(fresh(), m, layout), (X, Y, LEARNING_RATE)),
             }
-            if have_torch:
+            if have_torch and l2 is None:
                 step, convert = torch_step(fresh(), m, layout, hidden, output)
                 contenders["torch"] = (step, (*convert(X, Y), LEARNING_RATE))
-            if have_jax:
+            if have_jax and l2 is None:
                 step, convert = jax_step(fresh(), m, layout, hidden, output)
                 contenders["jax"] = (step, (*convert(X, Y), LEARNING_RATE))
             times = measure(contenders, args.repeats, args.budget)
             ratio_careful = times["generated"] / times["careful"]
             ratio_matmul = times["generated"] / times["matmul"]
             worst_careful = max(worst_careful, ratio_careful)
-            if sizes == CASES[-1][0]:
+            if sizes == "1024-1024-1024-10":
                 largest_matmul = max(largest_matmul or 0, ratio_matmul)
             cells = "".join(f"{_format(times.get(c)):>11}" for c in ("generated", "careful", "course", "matmul", "torch", "jax"))
-            print(f"{sizes:<20}{m:>6} {np.dtype(dtype).name:<8}{cells}{ratio_careful:>13.2f}{ratio_matmul:>12.2f}", flush=True)
+            label = sizes + (f" --l2 {l2}" if l2 is not None else "")
+            print(f"{label:<20}{m:>6} {np.dtype(dtype).name:<8}{cells}{ratio_careful:>13.2f}{ratio_matmul:>12.2f}", flush=True)
     print(f"\nbar: generated/careful <= 1.05 everywhere (worst {worst_careful:.2f}); "
-          f"generated/matmul <= 1.2 at {CASES[-1][0]} (worst {largest_matmul:.2f})")
+          + (f"generated/matmul <= 1.2 at 1024-1024-1024-10 (worst {largest_matmul:.2f})" if largest_matmul else ""))
     return 0
 
 
