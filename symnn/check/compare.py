@@ -26,13 +26,15 @@ from .jacobians import PREFIX, Forward
 from .notations import rewrite
 from .numeric import evaluate
 from .parse_numpy import looks_like_numpy
-from .reference import RIGHT, Backprop, Values, derivative_formulas, samples
+from .reference import RIGHT, Backprop, Values, derivative_formulas, output_deltas, samples
 from .resolve import Resolver, Target
 
 CLOSE, FAR = 1e-7, 1e-4  # relative agreement that counts as equal / as clearly different
 MIN_POINTS = 6
 PROOF_SECONDS = 0.3
 SYMBOLIC_PARAMETERS = 2000  # above this, per-weight closed forms are derived only when a claim needs one
+MAX_PROOF_TERMS = 400  # terms of the multiplied-out difference a proof may take on (2-5-5-5-5-1's dL/dw^[1]_11 has 4,000)
+_DELTA_NAME = re.compile(r"(delta|da)(\d+)_(\d+)")  # delta^{[l]}_j = dL/dz^{[l]}_j and dL/da^{[l]}_j, as symbols
 
 
 @dataclass
@@ -105,18 +107,17 @@ class Checker:
     def variant(self, index: int, point: int) -> Backprop:
         key = (index, point)
         if key not in self._variants:
-            self._variants[key] = self.right[point].variant(self.mistakes[index])
+            with np.errstate(all="ignore"):  # a variant may overflow (that is why it is wrong): no warnings on stderr
+                self._variants[key] = self.right[point].variant(self.mistakes[index])
         return self._variants[key]
 
     def reference(self, backprop: Backprop, claim: Claim) -> np.ndarray:
         target, layout = claim.target, self.spec.layout
-        if claim.mode in ("entry", "example"):
+        if claim.mode == "entry":
+            return _entry_per_example(backprop, target, layout)
+        if claim.mode == "example":
             value = backprop.per_example(target.kind, target.layer)
-            value = np.swapaxes(value, -1, -2) if layout == "row" else value
-            if claim.mode == "entry":
-                row, column = target.entry
-                return value[:, row - 1, column - 1]
-            return value
+            return np.swapaxes(value, -1, -2) if layout == "row" else value
         value = backprop.batch(target.kind, target.layer)
         value = value.T if layout == "row" else value
         if claim.mode == "total":
@@ -152,21 +153,67 @@ class Checker:
         return {e.name: f"{e.name} = {matrix_text(e.rhs, text_names)}" for e in equations}
 
     def closed_form(self, target: Target) -> sp.Expr | None:
-        """The per-weight derivation's dL/d(entry) for one example."""
+        """The per-weight derivation's dL/d(entry) for one example (past MAX_CLOSED_FORM_SIZE nodes, written
+        through a later layer's delta symbols, as the derivation writes it)."""
         d = self.derivation
         row, column = target.entry
         j, k = (row, column) if self.spec.layout == "column" else (column, row)
         if target.kind == "W":
-            return d.gradient(target.layer, j, k).closed_form
+            return self.delta_form(target.layer, j) * d.kept(target.layer - 1, k)
         unit = j if target.kind != "b" or self.spec.layout == "column" else k
-        if target.kind == "b":
-            return d.gradient(target.layer, unit, None).closed_form
-        if target.kind == "Z":
-            return d.deltas[target.layer][unit - 1].closed_form
+        if target.kind in ("b", "Z"):
+            return self.delta_form(target.layer, unit)
         if target.layer == self.spec.depth:
             return d.loss_gradient[unit - 1]
         n = d.notation
-        return sp.Add(*[n.w(target.layer + 1, i.unit, unit) * i.closed_form for i in d.deltas[target.layer + 1]])
+        return sp.Add(*[n.w(target.layer + 1, i, unit) * self.delta_form(target.layer + 1, i) for i in d.units(target.layer + 1)])
+
+    def delta_form(self, layer: int, unit: int) -> sp.Expr:
+        """delta^{[l]}_j's closed form from the derivation; for a network over SYMBOLIC_PARAMETERS whose deltas
+        were not derived (a 784-128-10 takes a second, wider ones half a minute), one step of the recursion."""
+        if "deltas" in self.derivation.__dict__ or self.spec.parameter_count <= SYMBOLIC_PARAMETERS:
+            return self.derivation.deltas[layer][unit - 1].closed_form
+        return self._recursion(layer, unit)
+
+    def _recursion(self, layer: int, unit: int) -> sp.Expr:
+        """delta^{[l]}_j = g'(z^{[l]}_j) sum_i w^{[l+1]}_{ij} delta^{[l+1]}_i; the output layer's, fused (a - y)."""
+        d = self.derivation
+        if "deltas" in d.__dict__:
+            return d.deltas[layer][unit - 1].recursion
+        if layer == self.spec.depth:
+            return output_deltas(d)[unit - 1]
+        n = d.notation
+        local = d.activation_derivative(layer, unit) * d.keep_factor(layer, unit)
+        return local * sp.Add(*[n.w(layer + 1, i, unit) * n.delta(layer + 1, i) for i in d.units(layer + 1)])
+
+    def _through_same_deltas(self, first, second):
+        """`first` and `second` rewritten by the deltas' definitions until both are written through the deltas
+        of one layer, or through none, so that SymPy can compare them: dL/da^{[l]}_j becomes
+        sum_i w^{[l+1]}_{ij} delta^{[l+1]}_i, a delta of an earlier layer one step of its recursion, and where one
+        side has no delta left, the other's deltas their closed forms. None past MAX_PROOF_TERMS."""
+        depth, n = self.spec.depth, self.derivation.notation
+        pair = [first, second]
+        for _ in range(3 * depth + 3):
+            found = [_deltas_in(e) for e in pair]
+            every = {**found[0], **found[1]}
+            if not every:
+                return pair
+            layers = [{layer for _, layer, _ in f.values()} for f in found]
+            low, top = min(layers[0] | layers[1]), max(layers[0] | layers[1])
+            if any(kind == "da" for kind, _, _ in every.values()):
+                replacements = {s: (self.derivation.loss_gradient[j - 1] if l == depth else
+                                    sp.Add(*[n.w(l + 1, i, j) * n.delta(l + 1, i) for i in self.derivation.units(l + 1)]))
+                                for s, (kind, l, j) in every.items() if kind == "da"}
+            elif layers[0] == layers[1] == {top}:
+                return pair
+            elif low < top:
+                replacements = {s: self._recursion(l, j) for s, (_, l, j) in every.items() if l == low}
+            else:  # both at one layer, but one side has no deltas: write the other's out
+                replacements = {s: self.delta_form(l, j) for s, (_, l, j) in every.items()}
+            pair = [e.xreplace(replacements) for e in pair]
+            if _product_terms(pair[0]) + _product_terms(pair[1]) > MAX_PROOF_TERMS:
+                return None
+        return None
 
     def correct_formula(self, claim: Claim) -> dict | None:
         target = claim.target
@@ -179,6 +226,12 @@ class Checker:
             if claim.mode == "total":
                 factor = "1/m " if self.spec.reduction == "mean" else ""
                 text, latex = f"{factor}sum_i [{text}]^(i)", ("\\frac{1}{m}" if factor else "") + f"\\sum_{{i=1}}^{{m}} \\left({latex}\\right)^{{(i)}}"
+            layers = sorted({layer for _, layer, _ in _deltas_in(form).values()})
+            if layers:  # written through a later layer's deltas: say what they are
+                unit = {l: "_j" if self.spec.sizes[l] > 1 else "" for l in layers}
+                text += "   where " + ", ".join(f"delta^[{l}]{unit[l]} = dL/dz^[{l}]{unit[l]}" for l in layers)
+                latex += r"\quad\text{where }" + ",\\ ".join(
+                    f"\\delta^{{[{l}]}}{unit[l]} = \\frac{{\\partial L}}{{\\partial z^{{[{l}]}}{unit[l]}}}" for l in layers)
             return {"text": f"{target.name} = {text}", "latex": latex}
         name = {"W": "dW", "b": "db", "Z": "dZ", "A": "dA"}[target.kind] + str(target.layer)
         formula = self.matrix_formulas.get(name)
@@ -525,12 +578,14 @@ class Checker:
         if target.entry is None or target.kind not in ("W", "b", "Z", "A"):
             return
         rows, columns = self._entry_shape(target)
-        if rows * columns > 400:
-            return
-        for row in range(1, rows + 1):
-            for column in range(1, columns + 1):
-                if (row, column) != target.entry:
-                    yield replace(claim, target=replace(target, entry=(row, column)))
+        if rows * columns <= 400:
+            cells = [(row, column) for row in range(1, rows + 1) for column in range(1, columns + 1)]
+        else:  # a wide layer (784-128-10's W^[1] has 100,352 entries): the same row and the same column
+            row, column = target.entry
+            cells = [(row, c) for c in range(1, columns + 1)] + [(r, column) for r in range(1, rows + 1)]
+        for cell in cells:
+            if cell != target.entry:
+                yield replace(claim, target=replace(target, entry=cell))
 
     def _entry_shape(self, target: Target):
         if target.kind == "W":
@@ -577,26 +632,86 @@ class Checker:
         return self.derivation.notation.text_names.get(sp.Symbol(name), name)
 
     def _prove(self, claim: Claim, side) -> bool:
-        """For one weight's claim: SymPy shows claim - closed form is 0 (sigma(z) read as a) in a short time."""
+        """For one weight's claim: SymPy shows claim - closed form is 0 (sigma(z) read as a) in a short time,
+        both written through the deltas of the same layer first (a large closed form is written through
+        deltas; a claim may be written out, or through deltas of another layer)."""
         if claim.mode != "entry" or claim.forward is not None or side.has(sp.Piecewise, sp.Heaviside):
             return False
         try:
             with time_limit(PROOF_SECONDS, "the symbolic check"):
                 side = self._outputs_for_activations(side)
-                return sp.expand(side - self.closed_form(claim.target)) == 0
+                pair = self._through_same_deltas(side, self.closed_form(claim.target))
+                return pair is not None and sp.expand(pair[0] - pair[1]) == 0
         except (LimitExceeded, Exception):  # noqa: BLE001 - a failed proof is just "not proved"
             return False
 
     def _outputs_for_activations(self, expression):
-        """sigma(z^{[l]}_j) -> a^{[l]}_j, so a claim in z and one in a can be compared symbolically."""
+        """sigma(z^{[l]}_j) -> a^{[l]}_j, so a claim in z and one in a can be compared symbolically (only for the
+        z's the claim uses: a 784-128-10 has 138 units)."""
         n, replacements = self.derivation.notation, {}
-        for layer in range(1, self.spec.depth + 1):
-            rule = self.spec.activations[layer - 1]
-            if not getattr(rule, "elementwise", False):
+        for symbol in expression.free_symbols:
+            match = re.fullmatch(r"z(\d+)_(\d+)", getattr(symbol, "name", ""))
+            if not match or not 1 <= int(match.group(1)) <= self.spec.depth:
                 continue
-            for j in range(1, self.spec.sizes[layer] + 1):
-                replacements[rule.apply(n.z(layer, j))] = n.a(layer, j)
+            layer, j = int(match.group(1)), int(match.group(2))
+            rule = self.spec.activations[layer - 1]
+            if getattr(rule, "elementwise", False) and symbol == n.z(layer, j):
+                a = n.a(layer, j)
+                replacements[rule.apply(symbol)] = a
+                if rule.name == "sigmoid" and not rule.custom:  # sigma'(z), read as e^{-z}/(1 + e^{-z})^2, is a (1 - a)
+                    replacements[1 + sp.exp(-symbol)] = 1 / a
+                    replacements[sp.exp(-symbol)] = (1 - a) / a
         return expression.xreplace(replacements)
+
+
+def _entry_per_example(backprop: Backprop, target: Target, layout: str) -> np.ndarray:
+    """One entry of `backprop.per_example(kind, layer)` (in the spec's layout) at each example, shape (m,),
+    computed alone: the whole (m, 128, 784) stack of a first-layer weight's gradients is 300x the work."""
+    mistake = backprop.mistake
+    row, column = target.entry if layout == "column" else reversed(target.entry)
+    i, k = row - 1, column - 1
+    layer = target.layer
+    if target.kind == "W":
+        previous = backprop.A[mistake.previous[1]] if mistake.previous and mistake.previous[0] == layer else backprop.A[layer - 1]
+        if mistake.transposed and backprop.dZ[layer].shape[0] == previous.shape[0]:
+            i, k = k, i
+        if not (0 <= i < backprop.dZ[layer].shape[0] and 0 <= k < previous.shape[0]):
+            raise IndexError(f"entry ({row}, {column}) is outside dW^[{layer}]")
+        value = backprop.dZ[layer][i] * previous[k]
+    else:
+        if k != 0:
+            raise IndexError(f"entry ({row}, {column}) is outside a column")
+        value = (backprop.dA if target.kind == "A" else backprop.dZ)[layer][i]
+    if mistake.factor == "extra":
+        value = value / backprop.m
+    return mistake.sign * value
+
+
+def _deltas_in(expression) -> dict:
+    """The delta (dL/dz) and dL/da symbols of an expression: symbol -> (kind, layer, unit)."""
+    found = {}
+    for symbol in getattr(expression, "free_symbols", ()):
+        match = _DELTA_NAME.fullmatch(getattr(symbol, "name", ""))
+        if match:
+            found[symbol] = (match.group(1), int(match.group(2)), int(match.group(3)))
+    return found
+
+
+def _product_terms(expression, cap: int = 10**9) -> int:
+    """How many terms multiplying `expression` out gives, at most (sums of products of sums)."""
+    if expression.is_Add:
+        return min(cap, sum(_product_terms(a, cap) for a in expression.args))
+    if expression.is_Mul:
+        total = 1
+        for factor in expression.args:
+            total = min(cap, total * _product_terms(factor, cap))
+        return total
+    if expression.is_Pow and expression.exp.is_Integer and expression.exp > 0:
+        base, total = _product_terms(expression.base, cap), 1
+        for _ in range(min(int(expression.exp), 64)):
+            total = min(cap, total * base)
+        return total
+    return 1
 
 
 def _agreement(claimed: np.ndarray, right: np.ndarray) -> dict:
