@@ -25,6 +25,7 @@ BATCH_NAMES = re.compile(r"^(X|Y|A\d+|Z\d+|dZ\d+|dA\d+|dW\d+|db\d+)$")
 EXAMPLE_NAMES = re.compile(r"^(x_vector|y_vector|a\d+|z\d+|dz\d+|da\d+)$")
 RATE = sp.Symbol("alpha")
 MAX_CLAIM_LENGTH = 4000  # characters; checked before any other work (each parser has its own, smaller limits too)
+PARAMETER_GRADIENT = re.compile(r"d(w\d+_\d+_\d+|b\d+_\d+)")  # one weight's or bias's gradient by name (dw1_1_2)
 FORWARD_NAMES = re.compile(r"^([az]\d+_\d+|[azAZ]\d+)$")  # z^{[l]}_j, a^{[l]}_j, the vectors z^{[l]}, the batches Z^{[l]}
 
 
@@ -178,8 +179,8 @@ def _latex_parts(text: str, parts: list, resolver: Resolver, notes: list[str]) -
         return _forward_claim(text, head, [_step_value(v, resolver) for v in expressions[1:]], notes)
     else:
         target, side = _update_rule(head, expressions[1:], relations, resolver)
-        sides = [side]
         notes.append("read as an update rule: the gradient is what multiplies the learning rate")
+        return _finish(text, target, [side], "latex", notes, any(kind == "rank_one" for kind, _ in parts), update=True)
     return _finish(text, target, sides, "latex", notes, any(kind == "rank_one" for kind, _ in parts))
 
 
@@ -292,7 +293,7 @@ def _update_rule(parameter, rest, relations, resolver):
         raise ParseError("an update rule must update a weight or a bias")
     (new_value,) = rest
     if algebra.is_matrix(parameter):
-        raise ParseError("write matrix update rules as the gradient itself (dW1 = ...)")
+        return target, _matrix_update(parameter, new_value)
     if algebra.is_matrix(new_value):
         raise algebra.ShapeMismatch("shape mismatch: the parameter is one number, the updated value "
                                     f"is a {algebra.shape_text(new_value.shape)} matrix")
@@ -304,8 +305,29 @@ def _update_rule(parameter, rest, relations, resolver):
     return target, sp.factor(gradient)
 
 
+def _matrix_update(parameter, new_value):
+    r"""W^{[1]} := W^{[1]} - \alpha dW^{[1]} (seed 003's gradient descent; seed 000's eq. 9 with
+    \frac{\partial \mathcal{L}}{\partial W^{[1]}}): the gradient is (W - new value) / alpha."""
+    if not algebra.is_matrix(new_value) or tuple(new_value.shape) != tuple(parameter.shape):
+        shape = algebra.shape_text(new_value.shape) if algebra.is_matrix(new_value) else "one number"
+        raise algebra.ShapeMismatch(f"shape mismatch: {parameter.name} is {algebra.shape_text(parameter.shape)}, "
+                                    f"the updated value is {shape}")
+    if not new_value.has(RATE):
+        raise ParseError("an update rule needs the learning rate \\alpha, like W := W - \\alpha dW")
+    gradient = sp.MatMul(1 / RATE, algebra.sub(parameter, new_value)).doit()
+    if gradient.has(RATE) or parameter in gradient.free_symbols:
+        raise ParseError("cannot read the update as W - alpha * (gradient)")
+    return gradient
+
+
 # --- NumPy style ---
+UPDATE = re.compile(r"^\s*([Wb]\d+)\s*(-=|=)(?!=)\s*(.+)$", re.S)  # W1 = W1 - learning_rate * dW1, W1 -= alpha * dW1
+
+
 def _numpy_claim(text: str, resolver: Resolver) -> Claim:
+    update = UPDATE.match(text)
+    if update and update.group(3).count("=") == 0:
+        return _numpy_update(text, update, resolver)
     left, right = _split_assignment(text)
     forward = FORWARD_NAMES.match(left) or left in ("AL", "Y_hat", "Yhat")  # Z1 = W1 @ X + b1: the forward pass
     target = None if forward else _numpy_target(left, resolver)
@@ -320,6 +342,18 @@ def _numpy_claim(text: str, resolver: Resolver) -> Claim:
         claim.style = "numpy"
         return claim
     return _finish(text, target, sides, "numpy", notes, rank_one)
+
+
+def _numpy_update(text: str, update, resolver: Resolver) -> Claim:
+    """The course's update_parameters line, W1 = W1 - learning_rate * dW1 (or W1 -= ...): graded as the
+    gradient that multiplies the learning rate."""
+    name, operator, right = update.groups()
+    parameter = resolver.code_name(name)
+    value, reader = read_numpy_side(right, resolver)
+    new_value = algebra.sub(parameter, value) if operator == "-=" else value
+    target, gradient = _update_rule(parameter, [new_value], [], resolver)
+    notes = reader.notes + ["read as an update rule: the gradient is what multiplies the learning rate"]
+    return _finish(text, target, [gradient], "numpy", notes, reader.rank_one, update=True)
 
 
 def _split_assignment(text: str):
@@ -367,14 +401,18 @@ def _numpy_target(text: str, resolver: Resolver) -> Target:
 
 
 # --- the grading mode ---
-def _finish(text, target: Target, sides, style, notes, rank_one) -> Claim:
+def _finish(text, target: Target, sides, style, notes, rank_one, update: bool = False) -> Claim:
+    """`update`: an update rule, whose learning rate multiplies the gradient by name (W - alpha dW) or written out."""
     if not sides:
         raise ParseError("the claim has no right-hand side")
-    itself = _own_gradient_names(target)
+    itself = set() if update else _own_gradient_names(target)
     for side in sides:
         used = {s.name for s in getattr(side, "free_symbols", ()) if hasattr(s, "name")}
         if used & itself:
             raise ParseError(f"the right-hand side uses {target.name} itself; write it out in other quantities")
+        named = sorted(n for n in used if PARAMETER_GRADIENT.fullmatch(n))
+        if named and not update:
+            raise ParseError(f"{named[0]}: a weight's gradient cannot appear on the right-hand side")
     if target.entry is not None:
         batch = any(_uses_batch(s) for s in sides)
         sides = [algebra.sole_entry(s) for s in sides]

@@ -70,6 +70,13 @@ class _WithSteps(Values):
     def __getitem__(self, name: str):
         if name.startswith(PREFIX):
             return Forward(self.bp).value(name, self.mode)
+        named = re.fullmatch(r"d(w|b)(\d+)_(\d+)(?:_(\d+))?", name)
+        if named:  # one parameter's gradient by name, in an update rule (w_{11} := w_{11} - alpha dw_{11})
+            kind, layer, first, second = named.groups()
+            entry = (int(first), int(second)) if kind == "w" else (
+                (1, int(first)) if self.bp.spec.layout == "row" else (int(first), 1))
+            value = _entry_per_example(self.bp, Target(kind.upper() if kind == "w" else "b", int(layer), entry), self.bp.spec.layout)
+            return value if self.mode == "batch" else value[:, None, None]
         if name in ("loss__L", "loss__J"):  # one example's loss at each example, or the cost
             per_example = np.asarray(evaluate(self.bp.derivation.loss, _WithSteps(self.bp, "batch")), float)
             if name == "loss__L":

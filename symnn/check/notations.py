@@ -42,6 +42,8 @@ def rewrite(text: str, depth: int | None, sigma_may_be_g: bool = False) -> Readi
 def _rewrite(text: str, depth: int | None) -> Reading:
     notes: list[str] = []
     text = _annotations(text, notes)
+    text = _squares(text, notes)
+    text = _UPRIGHT_T.sub(r"\1T", text)  # W^{[2]\mathrm{T}}, x^{\mathrm{T}}: an upright T is the transpose
     bracketed = "^{[" in text.replace(" ", "")
     text = _nabla(text, depth, notes)
     if not bracketed:
@@ -79,6 +81,27 @@ def _annotations(text: str, notes: list[str]) -> str:
         notes.append("the range after \\in is not graded")
         text = text[:ranged.start()]
     return text
+
+
+_SQUARED = re.compile(
+    r"(?<![A-Za-z\\])(\\(?:mathbf|boldsymbol|bm)\s*\{\s*[A-Za-z]\s*\}|[A-Za-z])"  # A, a, \mathbf{a}
+    r"(\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?"  # a_j^{[1]2}
+    r"\s*\^\s*\{\s*\[\s*([^\[\]{}]+?)\s*\]\s*(?:\^\s*)?(\{\s*\d\s*\}|\d)\s*\}"  # ^{[1]2}, ^{[1]^2}
+    r"(\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?")  # a^{[1]2}_j
+
+
+_UPRIGHT_T = re.compile(r"(\^\s*(?:\{[^{}]*?)?)\\(?:mathrm|mathsf|text|rm)\s*\{\s*T\s*\}")
+
+
+def _squares(text: str, notes: list[str]) -> str:
+    r"""A^{[1]2} (the square of layer 1's activation, as in tanh' = 1 - A^{[1]2}) -> (A^{[1]})^{2}, element-wise."""
+    def square(match):
+        base, before, layer, power, after = match.groups()
+        return f"\\left({base}{before or ''}^{{[{layer}]}}{after or ''}\\right)^{{{power.strip('{} ')}}}"
+    rewritten = _SQUARED.sub(square, text)
+    if rewritten != text:
+        notes.append("read X^{[l]2} as (X^{[l]})^2, the element-wise square (1 - A^{[1]2} is tanh')")
+    return rewritten
 
 
 def _balanced(text: str, start: int) -> int:

@@ -240,7 +240,7 @@ class Resolver:
         match = re.fullmatch(r"(W|b|A|Z|a|z)(\d+)", name)
         if match:
             return self.symbol(match.group(1), int(match.group(2)), written=name)
-        match = re.fullmatch(r"d(Z|A|z|a)(\d+)", name)
+        match = re.fullmatch(r"d(Z|A|z|a|W|b)(\d+)", name)  # dW1, db1: in an update rule, W1 - learning_rate * dW1
         if match:
             return self.gradient(self.symbol(match.group(1), int(match.group(2)), written=name), written=name)
         raise UnresolvedSymbol(f"unknown name {name!r}; the course's names are W1, b1, Z1, A1, dZ1, dA1, X, Y, m")
@@ -296,8 +296,8 @@ class Resolver:
         target = self.target(of)
         if target.kind in ("W", "b") and target.entry is None:
             return sp.MatrixSymbol(f"d{target.kind}{target.layer}", *of.shape)
-        if target.kind in ("W", "b"):
-            raise UnresolvedSymbol(f"{written or target.name}: a weight's gradient cannot appear on the right-hand side")
+        if target.kind in ("W", "b"):  # only an update rule may name it (w := w - alpha dw): claims.PARAMETER_GRADIENT
+            return sp.Symbol(f"d{of.name}")
         layer = target.layer
         if target.entry is not None:
             unit = target.entry[1] if self.row_layout else target.entry[0]
