@@ -121,6 +121,10 @@ CLAIMS = [
      r"\frac{\partial L}{\partial w^{[1]}_{11}} = x_1 a^{[1]}_1 (1 - a^{[1]}_1) \sum_{i=1}^{5} w^{[2]}_{i1} a^{[2]}_i "
      r"(1 - a^{[2]}_i) \sum_{j=1}^{5} w^{[3]}_{ji} \delta^{[3]}_j",
      lambda c: c.X[0, 0] * s(c, 1, 0) * sum(c.W[2][i, 0] * s(c, 2, i) * (c.W[3][:, i] @ c.dZ[3][:, 0]) for i in range(5)), None),
+    (NIELSEN, DEEP, ("dW", 1, (1, 1)), r"\frac{\partial C}{\partial w^1_{11}} = a^0_1 \delta^1_1",
+     lambda c: c.dZ[1][0, 0] * c.X[0, 0], None),  # BP4 at l = 1: a^{l-1} is a^0, the input
+    (NIELSEN, DEEP, ("dW", 1, (1, 2)), r"\frac{\partial C}{\partial w^1_{12}} = a^0_1 \delta^1_1",
+     lambda c: c.dZ[1][0, 0] * c.X[0, 0], "unit"),
     (CS229, DEEP, ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w^{[1]}_{11}} = \delta^{[1]}_1 x_2",
      lambda c: c.dZ[1][0, 0] * c.X[1, 0], "unit"),
     (CS229, DEEP, ("dW", 1, (1, 1)), r"\frac{\partial L}{\partial w^{[1]}_{11}} = -\delta^{[1]}_1 x_1",

@@ -163,7 +163,8 @@ def _nielsen(text: str, depth: int | None) -> tuple[str, str | None]:
         base, sub, script = match.group(1), match.group(2) or "", match.group(4) or match.group(5)
         script = re.sub(r"\s+", "", script)
         if script.isdigit():
-            if not depth or not 1 <= int(script) <= depth:
+            input_layer = script == "0" and base[-1] in "aA"  # a^0_k: Nielsen's a^{l-1}_k at l = 1, the input x_k
+            if not depth or not (1 <= int(script) <= depth or input_layer):
                 return match.group(0)
             if base[-1] in "azb" and not ambiguous:
                 ambiguous = f"{base}{sub}^{script}"
