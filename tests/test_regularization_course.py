@@ -2,7 +2,8 @@
 
 Source of every input and expected value: Andrew Ng's Deep Learning Specialization, course 2
 ("Improving Deep Neural Networks"), week 1, assignment "Regularization", as published in
-github.com/amanchadha/coursera-deep-learning-specialization, files
+github.com/amanchadha/coursera-deep-learning-specialization (commit
+e9de0f4d1549b5a974c7f5cba013097fe162a798), files
 "C2 - Improving Deep Neural Networks Hyperparameter tuning, Regularization and Optimization/Week 1/
 Regularization/testCases.py" (the test cases: inputs below) and ".../Regularization_v2a.ipynb" (the
 "Expected Output" cells). The course's network is LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID
