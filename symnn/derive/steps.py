@@ -1,32 +1,218 @@
-"""Activation derivatives worked step by step, every step computed by SymPy.
+"""Derivatives worked step by step, as SymPy Gamma, Wolfram Alpha's "show steps" or Symbolab do, with
+every step checked against SymPy's `diff` before it can reach a sheet.
 
-The first step applies one differentiation rule to the outermost operation of g(z) (quotient,
-chain, sum, constant factor, or branch by branch for a piecewise g), leaving the inner derivatives
-as unevaluated `Derivative` objects; the next evaluates them; then SymPy's own `diff` result; then,
-where `rules.output_form` found one, the form through the output a = g(z) (sigmoid: a(1 - a)).
-Every step is checked equal to `diff(g, z)` (to 30 digits at six points) before it is returned, so
-a wrong step cannot reach a sheet. A piecewise g also gets its one-sided derivatives at each break
-point and the value chosen there (relu'(0) = 0).
+d/dx f starts as one pending derivative. Each step applies one rule of `step_rules` (sum, constant
+multiple, product, quotient, power, chain, exp, log, trig, hyperbolic, abs, max/min, piecewise, ...)
+to the outermost pending derivative, leaving the derivatives of the parts pending; derivatives
+that need no further rule (sin z, z^3, e^{-z}) are done together in one step. Trivial ones
+(d/dz z = 1, a constant's 0) are done inside the rule that meets them. When nothing is pending, a
+last step simplifies where that shortens the result (softsign: 1/(1 + |z|)^2).
+
+The check: every step's whole expression, and every rule's own result, equals SymPy's `diff` to
+30 digits at eight points (with every other variable at a rational value), and the difference is
+tried symbolically (`expand`); a step that fails raises `StepCheckFailed`, so it never reaches a
+sheet. For an activation the steps then go through the output a = g(z) where `rules.output_form`
+found that form (sigmoid: a(1 - a)), and a piecewise g gets its one-sided derivatives at each
+break point and the value chosen there (relu'(0) = 0).
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy as sp
 
+from ..errors import LimitExceeded
+from ..limits import time_limit
 from ..rules.activations import Activation, a, z
+from .step_rules import Application, apply_rule, explicit_branches, pending
 
 # Functions whose derivative is clearest through a quotient of two simpler ones (tanh = sinh / cosh).
 QUOTIENT_DEFINITIONS = {sp.tanh: lambda u: sp.sinh(u) / sp.cosh(u)}
-PROOF_POINTS = [sp.Rational(p, 7) for p in (-11, -5, -2, 3, 6, 13)]  # both sides of every kink at 0
+PROOF_POINTS = 8
+MAX_STEPS = 40  # beyond this the derivative is shown as SymPy's result with a note
+MAX_OPERATIONS = 120  # count_ops of f above which no steps are worked out
+SIMPLIFY_SECONDS = 1.0
+SIMPLIFY_OPERATIONS = 40
+EXACT_CHECK_OPERATIONS = 80  # up to this size the difference from SymPy's diff is also expanded
+SHORTER = 0.6  # a simplified form is shown where it has at most this share of the operations
+
+
+class StepCheckFailed(AssertionError):
+    """A worked step is not equal to SymPy's derivative: a bug in a rule, never shown."""
 
 
 @dataclass(frozen=True)
 class Step:
-    rule: str  # "definition", "quotient", "chain", "sum", "constant", "branches", "evaluate", "expand", "diff", "output"
-    expression: sp.Expr  # equal to g(z) for "definition", to g'(z) for every other rule
+    rule: str  # the rule of the first application; "definition", "simplify", "diff" or "output" otherwise
+    expression: sp.Expr  # equal to f for "definition", to f' (some parts still pending) for every other rule
+    applications: tuple[Application, ...] = ()
+    proof: str = "numeric"  # "exact" where the difference from SymPy's diff expanded to 0
 
 
+@dataclass(frozen=True)
+class WorkedDerivative:
+    """d/dx f in steps, or no steps with `too_long` set where f is too large to work by hand."""
+
+    function: sp.Expr
+    variable: sp.Symbol
+    steps: tuple[Step, ...]
+    derivative: sp.Expr  # SymPy's diff (the reference every step equals)
+    too_long: bool = False
+
+
+def derivative_steps(f: sp.Expr, x: sp.Symbol, reference: sp.Expr | None = None, max_steps: int = MAX_STEPS,
+                     max_operations: int = MAX_OPERATIONS) -> WorkedDerivative:
+    reference = sp.diff(f, x) if reference is None else reference
+    if sp.count_ops(f) > max_operations:
+        return WorkedDerivative(f, x, (), reference, too_long=True)
+    checker = _Checker(reference, x, f)
+    expression: sp.Expr = sp.Derivative(f, x)
+    queue = [expression]
+    steps: list[Step] = []
+    while queue:
+        if len(steps) >= max_steps:
+            return WorkedDerivative(f, x, (), reference, too_long=True)
+        applications = _next_applications(queue, x)
+        replacements = {}
+        for target, application in applications:
+            checker.check_rule(application)
+            replacements[target] = application.result
+            queue.remove(target)
+            for inner in _derivatives(application.result):
+                if inner not in queue and inner not in replacements:
+                    queue.append(inner)
+        expression = expression.xreplace(replacements)
+        queue = [d for d in queue if expression.has(d)]
+        steps.append(Step(applications[0][1].rule, expression, tuple(app for _, app in applications), checker.check(expression)))
+    if expression != reference and _unpinned(expression) == _unpinned(reference):
+        # max(z, 0)' = Heaviside(z), which SymPy takes as 1/2 at 0: pinned to the value from the left
+        steps.append(Step("kink", reference, (), checker.check(reference)))
+    else:
+        simpler = _simplified(expression, reference, x)
+        if simpler is not None:
+            steps.append(Step("simplify", simpler, (), checker.check(simpler)))
+    return WorkedDerivative(f, x, tuple(steps), reference)
+
+
+def _next_applications(queue: list, x: sp.Symbol) -> list[tuple[sp.Derivative, Application]]:
+    """The first pending derivative that needs a rule with parts of its own, or else every pending one
+    (each a basic derivative: sin z, z^3, e^{-z}), done together in one step."""
+    found = []
+    for derivative in queue:
+        application = apply_rule(derivative.expr, x)
+        if application is None:  # no rule of ours: SymPy's diff, shown as such
+            application = Application("diff", derivative.expr, sp.diff(derivative.expr, x))
+        if _derivatives(application.result):
+            return [(derivative, application)]
+        found.append((derivative, application))
+    return found
+
+
+def _derivatives(expression: sp.Expr) -> list[sp.Derivative]:
+    return [node for node in sp.preorder_traversal(expression) if isinstance(node, sp.Derivative)]
+
+
+def _simplified(expression: sp.Expr, reference: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """A shorter form of the finished derivative, or None: SymPy's own diff where that is shorter
+    (tanh: 1 - tanh^2), else SymPy's simplify where it is shorter and brings in no function the
+    derivative did not already hold (sigmoid' stays e^{-z}/(1 + e^{-z})^2, not 1/(4 cosh^2(z/2)))."""
+    size = _size(expression)
+    if _size(reference) < size:
+        return reference
+    allowed = _functions(expression) | _functions(reference)
+    candidates = [real_sign_products(expression)]
+    if size[0] <= SIMPLIFY_OPERATIONS:  # simplify tries everything: seconds on a long expression
+        try:
+            with time_limit(SIMPLIFY_SECONDS, "simplifying a derivative"):
+                candidates.append(sp.simplify(candidates[0]))
+        except (LimitExceeded, NotImplementedError, TypeError, ValueError):
+            pass
+    candidates = [c for c in candidates if _functions(c) <= allowed and not c.has(sp.Derivative)]
+    best = min(candidates, key=_size, default=expression)
+    return best if _size(best)[0] <= SHORTER * size[0] and best != expression else None
+
+
+def _functions(expression: sp.Expr) -> set:
+    return {type(f) for f in expression.atoms(sp.Function)}
+
+
+def _size(expression: sp.Expr) -> tuple[int, int]:
+    return sp.count_ops(expression), len(sp.srepr(expression))
+
+
+def real_sign_products(expression: sp.Expr) -> sp.Expr:
+    """u sign(u) = |u| for a real u (SymPy's simplify does not see it): softsign' = 1/(1 + |z|)^2."""
+    def rewritten(product):
+        factors = list(product.args)
+        for s in [f for f in factors if isinstance(f, sp.sign)]:
+            inner = s.args[0]
+            if inner in factors and inner.is_real and s in factors:
+                factors.remove(s)
+                factors.remove(inner)
+                factors.append(sp.Abs(inner))
+        return sp.Mul(*factors)
+
+    return expression.replace(lambda e: e.is_Mul and e.has(sp.sign), rewritten)
+
+
+class _Checker:
+    """Every step equal to SymPy's diff: exactly where the difference expands to 0, else to 30 digits at
+    eight points (every other variable at a rational value too)."""
+
+    def __init__(self, reference: sp.Expr, x: sp.Symbol, f: sp.Expr):
+        self.reference, self.x, self.f = reference, x, f
+        rng = random.Random(20261202)
+        symbols = sorted(f.free_symbols | reference.free_symbols | {x}, key=str)
+        # rationals with denominators 7 and 13 keep clear of kinks at simple numbers (relu at 0, max(z, 1) at 1)
+        self.points = [{s: sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 40), rng.choice([7, 13])) for s in symbols}
+                       for _ in range(PROOF_POINTS)]
+
+    def check(self, expression: sp.Expr) -> str:
+        return self._equal(expression.doit(), self.reference, "step", self._reference_values)
+
+    def check_rule(self, application: Application) -> None:
+        self._equal(application.result.doit(), sp.diff(application.target, self.x), f"rule {application.rule}")
+
+    @cached_property
+    def _reference_values(self) -> list:
+        return [self._value(self.reference, point) for point in self.points]
+
+    @staticmethod
+    def _value(expression: sp.Expr, point: dict):
+        """The value at a point to 30 digits, or None outside the domain (1/0, log 0)."""
+        value = sp.N(expression.xreplace(point), 30)
+        if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return None
+        return value
+
+    def _equal(self, value: sp.Expr, reference: sp.Expr, what: str, expected_values=None) -> str:
+        """Each side evaluated on its own (evalf of their difference would chase digits of a 0)."""
+        if value == reference:
+            return "exact"
+        expected_values = expected_values or [self._value(reference, point) for point in self.points]
+        agreed = 0
+        for point, expected in zip(self.points, expected_values):
+            if expected is None:
+                continue  # outside the function's domain at this point
+            got = sp.N(value.xreplace(point), 30)
+            if not got.is_number or abs(got - expected) > sp.Float(10) ** -20 * max(1, abs(expected)):
+                raise StepCheckFailed(f"{what} of d/d{self.x} {sp.sstr(self.f)} is not equal to {sp.sstr(reference)} "
+                                      f"at {point}: {sp.sstr(value)}")
+            agreed += 1
+        if agreed < 3:
+            raise StepCheckFailed(f"{what} of d/d{self.x} {sp.sstr(self.f)}: too few points to check it at")
+        if sp.count_ops(value) + sp.count_ops(reference) <= EXACT_CHECK_OPERATIONS:
+            try:
+                if sp.expand(value - reference) == 0:
+                    return "exact"
+            except (TypeError, ValueError):
+                pass
+        return "numeric"
+
+
+# --- activations ---
 @dataclass(frozen=True)
 class BreakPoint:
     """Where a piecewise g has a kink: its one-sided derivatives and the value symnn uses there."""
@@ -63,59 +249,19 @@ def activation_steps(activation: Activation) -> ActivationSteps:
     if isinstance(forward, sp.Function) and type(forward) in QUOTIENT_DEFINITIONS:
         body = QUOTIENT_DEFINITIONS[type(forward)](*forward.args)
         steps.append(Step("definition", body))
-    rule, applied = _outermost_rule(body)
-    if rule is not None:
-        steps.append(Step(rule, applied))
-        evaluated = applied.doit()
-        if evaluated != applied:
-            steps.append(Step("evaluate", evaluated))
-        expanded = sp.expand(evaluated, power_exp=False, power_base=False, log=False, multinomial=False)
-        if expanded.is_Add and not evaluated.is_Add:  # one fraction split into terms (tanh: 1 - sinh^2/cosh^2)
-            steps.append(Step("expand", expanded))
-    if not steps or steps[-1].expression != derivative:
-        steps.append(Step("diff", derivative))
+    worked = derivative_steps(body, z, derivative, max_steps=3 * MAX_STEPS, max_operations=4 * MAX_OPERATIONS)
+    steps += worked.steps
+    if not worked.steps:
+        steps.append(Step("diff", derivative, (), "exact"))
     in_output = activation.derivative_in_output
     if in_output is not None and in_output.has(a):
+        _Checker(derivative, z, forward).check(in_output.xreplace({a: forward}))
         steps.append(Step("output", in_output))
-    for step in steps[1:] if steps[0].rule == "definition" else steps:
-        _prove_derivative(step, derivative, forward)
     return ActivationSteps(activation, tuple(steps), derivative, in_output, _break_points(forward, derivative))
 
 
-def _outermost_rule(expression: sp.Expr) -> tuple[str | None, sp.Expr]:
-    """The outermost differentiation rule applied, with inner derivatives left unevaluated."""
-    d = lambda inner: sp.Derivative(inner, z)  # noqa: E731
-    if not expression.has(z):
-        return None, expression
-    if isinstance(expression, sp.Piecewise):
-        return "branches", sp.Piecewise(*[(d(value), condition) for value, condition in _explicit_branches(expression)])
-    numerator, denominator = sp.fraction(expression)
-    if denominator.has(z):
-        return "quotient", (d(numerator) * denominator - numerator * d(denominator)) / denominator**2
-    if expression.is_Add:
-        return "sum", sp.Add(*[d(term) for term in expression.args])
-    coefficient, rest = expression.as_independent(z, as_Add=False)
-    if coefficient != 1:
-        return "constant", coefficient * d(rest)
-    if isinstance(expression, (sp.Function, sp.Pow)) and expression != z:
-        inner = expression.args[0] if isinstance(expression, sp.Function) else expression.base
-        if inner != z and not (isinstance(expression, sp.Pow) and expression.exp.has(z)):
-            u = sp.Dummy("u")
-            outer = expression.xreplace({inner: u})
-            return "chain", sp.diff(outer, u).xreplace({u: inner}) * d(inner)
-    return None, expression
-
-
-def _explicit_branches(piecewise: sp.Piecewise) -> list[tuple[sp.Expr, sp.Basic]]:
-    """The branches with each condition made explicit (True -> z <= 0), so no word is needed."""
-    branches, excluded = [], sp.false
-    for value, condition in piecewise.args:
-        explicit = sp.And(condition, sp.Not(excluded)) if excluded is not sp.false else condition
-        if condition is sp.true:
-            explicit = sp.Not(excluded)
-        branches.append((value, sp.simplify(explicit) if explicit is not sp.true else explicit))
-        excluded = sp.Or(excluded, condition)
-    return branches
+def _unpinned(expression: sp.Expr) -> sp.Expr:
+    return expression.replace(lambda e: isinstance(e, sp.Heaviside), lambda e: sp.Heaviside(e.args[0]))
 
 
 def _break_points(forward: sp.Expr, derivative: sp.Expr) -> tuple[BreakPoint, ...]:
@@ -142,15 +288,5 @@ def _branch_derivative(piecewise: sp.Piecewise, edge: sp.Expr, side: int) -> sp.
     raise ValueError(f"no piece of {piecewise} holds near {edge}")
 
 
-def _prove_derivative(step: Step, derivative: sp.Expr, forward: sp.Expr) -> None:
-    """A guard against a wrong step: equal to g'(z) to 30 digits at points on both sides of 0.
-
-    The steps come from SymPy's own sound operations (diff, doit, expand), so a numeric check is
-    enough to catch a mistake in how they were put together, and it stays fast where `simplify`
-    of the difference of two large expressions could take minutes.
-    """
-    value = step.expression.xreplace({a: forward}) if step.rule == "output" else step.expression.doit()
-    for point in PROOF_POINTS:
-        difference = sp.N((value - derivative).subs(z, point), 30)
-        if not difference.is_number or abs(difference) > sp.Float(10) ** -20:
-            raise AssertionError(f"step {step.rule} of the derivative of {forward} is not equal to {derivative}")
+__all__ = ["ActivationSteps", "BreakPoint", "Step", "StepCheckFailed", "WorkedDerivative", "activation_steps",
+           "derivative_steps", "explicit_branches", "pending"]

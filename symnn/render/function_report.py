@@ -91,6 +91,7 @@ def _outcome(run: Run, words: dict) -> str:
 
 def render_function_sheet(derivation: FunctionDerivation, fmt: str, runs: list[Run] = (), lang: str = "en") -> str:
     from .sheets import texttt
+    from .step_notes import MAX_SHOWN_STEPS, partial_derivative_steps
 
     words = sheet_prose(lang)
     env = make_environment({})
@@ -103,6 +104,8 @@ def render_function_sheet(derivation: FunctionDerivation, fmt: str, runs: list[R
     for item in context["runs"]:
         item["outcome"] = _outcome(item["run"], words)
     context["command"] += f" --lang {lang}"
+    context["gradient_steps"] = partial_derivative_steps(derivation, lang)
+    context["step_limit"] = MAX_SHOWN_STEPS
     return env.get_template(SHEET_FORMATS[fmt]).render(marker=MARKER, t=words, lang=lang, **context)
 
 

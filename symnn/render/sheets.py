@@ -26,6 +26,7 @@ from .environment import make_environment
 from .escape import latex_texttt
 from .files import MARKER
 from .sheetmath import Applied, ChainProduct, Update, broken_product, fitted_lines, line_widths, sheet_latex, shown
+from .step_notes import step_note
 
 LANGUAGES = ("en", "vi")
 SHEET_LISTING_LIMIT = 60  # parameters listed one by one; above it, one weight and bias per layer
@@ -279,13 +280,16 @@ class SheetBuilder:
         worked = activation_steps(activation)
         g = worked.function
         prime = sp.Derivative(g, z)
-        steps = [{"rule": s.rule, "lhs": self.tex(prime, False), "rhs": self.lines(s.expression, False)}
-                 for s in worked.steps if s.rule != "definition"]
+        tex = lambda e: self.tex(e, False)  # noqa: E731
+        lhs = self.tex(prime, False)
+        shown_steps = [s for s in worked.steps if s.rule not in ("definition", "output")]
+        steps = [{"rule": s.rule, "lhs": lhs, "rhs": self.lines(s.expression, False, lhs, f"({number})"),
+                  "note": step_note(s, self.t["rules"], tex)}
+                 for number, s in enumerate(shown_steps, start=1)]
         definitions = [s.expression for s in worked.steps if s.rule == "definition"]
         output = None
         if worked.in_output is not None and worked.in_output.has(a):
             output = {"through_g": self.tex(worked.in_output.xreplace({a: g}), False), "in_a": self.tex(worked.in_output, False)}
-            steps = [s for s in steps if s["rule"] != "output"]
         return {
             "softmax": False,
             "definition": self.equation(g, activation.forward, *definitions, chain=False),
