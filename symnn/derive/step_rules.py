@@ -26,7 +26,6 @@ FAMILIES = {
     "max_min": (sp.Max, sp.Min),
 }
 U = sp.Symbol("u", real=True)  # the inner function in a stated rule: d/du sin(u) = cos(u)
-V = sp.Symbol("v", real=True)
 
 
 @dataclass(frozen=True)
@@ -127,19 +126,20 @@ def _product_or_quotient(f: sp.Expr, x: sp.Symbol) -> Application:
 def _power(f: sp.Expr, x: sp.Symbol) -> Application:
     base, exponent = f.base, f.exp
     if not exponent.has(x):  # u^n
-        outer = sp.Eq(sp.Derivative(U**exponent, U), exponent * U ** (exponent - 1))
+        u = x if base == x else U  # the rule in the variable itself, or in u for the chain rule
+        outer = sp.Eq(sp.Derivative(u**exponent, u), exponent * u ** (exponent - 1))
         value = exponent * base ** (exponent - 1)
         if base == x:
             return Application("power", f, value, formula=outer)
         return Application("power", f, value * pending(base, x), (("inner", base),), outer)
     if not base.has(x):  # a^u, with a the base (e^u is exp)
-        outer = sp.Eq(sp.Derivative(base**U, U), base**U * sp.log(base))
+        u = x if exponent == x else U
+        outer = sp.Eq(sp.Derivative(base**u, u), base**u * sp.log(base))
         return Application("exponential", f, f * sp.log(base) * pending(exponent, x),
                            (("inner", exponent),) if exponent != x else (), outer)
     # u^v with both depending on x: u^v = e^{v ln u}, so (u^v)' = u^v (v' ln u + v u'/u)
     result = f * (pending(exponent, x) * sp.log(base) + exponent * pending(base, x) / base)
-    return Application("general_power", f, result, (("u", base), ("v", exponent)),
-                       sp.Eq(sp.Derivative(U**V, sp.Symbol("x")), U**V * (sp.Symbol("v'") * sp.log(U) + V * sp.Symbol("u'") / U)))
+    return Application("general_power", f, result, (("u", base), ("v", exponent)))
 
 
 def _function(f: sp.Function, x: sp.Symbol) -> Application | None:
@@ -149,8 +149,10 @@ def _function(f: sp.Function, x: sp.Symbol) -> Application | None:
         outer_at_u = _outer_derivative(f.func, inner)
         if outer_at_u is None:
             return None
-        formula = sp.Eq(sp.Derivative(f.func(U), U), outer_at_u[1])
-        parts = (("inner", inner),) if inner != x else ()
+        if inner == x:  # no chain rule: the rule in the variable itself, d/dz sin(z) = cos(z)
+            formula, parts = sp.Eq(sp.Derivative(f, x), outer_at_u[0]), ()
+        else:
+            formula, parts = sp.Eq(sp.Derivative(f.func(U), U), outer_at_u[1]), (("inner", inner),)
         return Application(kind, f, outer_at_u[0] * pending(inner, x), parts, formula)
     if isinstance(f, (sp.Max, sp.Min)):  # SymPy's fdiff per argument: Heaviside of the difference
         slopes = [f.fdiff(i + 1) for i in range(len(f.args))]

@@ -86,7 +86,7 @@ class SheetLatexPrinter(CourseLatexPrinter):
             return super()._print_Derivative(expr)
         (variable, count), = expr.variable_count
         order = "" if count == 1 else f"^{{{count}}}"
-        body = self.parenthesize(expr.expr, PRECEDENCE["Mul"], strict=True)
+        body = self.parenthesize(expr.expr, PRECEDENCE["Mul"])  # d/dz (z sin z), not (d/dz z) sin z
         return rf"\frac{{d{order}}}{{d{self._print(variable)}{order}}} {body}"
 
 
