@@ -167,15 +167,15 @@ def _outer_derivative(func, inner: sp.Expr):
     """(F'(inner), F'(u)) from SymPy's own fdiff, or None where SymPy leaves it unevaluated."""
     if func is sp.sign:  # d/du sign(u) = 2 delta(u), as SymPy's diff gives for a real argument
         return 2 * sp.DiracDelta(inner), 2 * sp.DiracDelta(U)
-    try:
-        at_inner, at_u = func(inner).fdiff(1), func(U).fdiff(1)
-    except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, AttributeError):
-        return None
-    if at_inner.has(sp.Derivative) or at_u.has(sp.Derivative):
-        return None
     if not isinstance(func(U), sp.Function):  # the function evaluated itself away at u
         return None
-    return at_inner, at_u
+    try:  # at the plain symbol u, then u = inner: Abs's fdiff at an expression folds in the inner derivative
+        at_u = func(U).fdiff(1)
+    except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, AttributeError):
+        return None
+    if at_u.has(sp.Derivative):
+        return None
+    return at_u.xreplace({U: inner}), at_u
 
 
 def _branches(f: sp.Piecewise, x: sp.Symbol) -> Application:
