@@ -49,9 +49,11 @@ def application_note(application: Application, words: dict, tex: Callable[[sp.Ba
 
 
 def worked_steps(worked: WorkedDerivative, words: dict, tex: Callable, lines: Callable, skip=("definition",)) -> list[dict]:
-    """The steps as the templates lay them out: the right-hand side in lines, and the note."""
-    return [{"rule": s.rule, "rhs": tuple(lines(s.expression)), "note": step_note(s, words, tex)}
-            for s in worked.steps if s.rule not in skip]
+    """The steps as the templates lay them out: the right-hand side in lines (`lines(expression,
+    number)` leaves room for the step's number beside it), and the note."""
+    shown = [s for s in worked.steps if s.rule not in skip]
+    return [{"rule": s.rule, "rhs": tuple(lines(s.expression, f"({number})")), "note": step_note(s, words, tex)}
+            for number, s in enumerate(shown, start=1)]
 
 
 class Partial(sp.Expr):
@@ -71,19 +73,21 @@ def partial_derivative_steps(derivation, lang: str) -> list[dict]:
     """Per variable of a function sheet: d f / d v in steps (the other variables held constant), or no
     steps and `omitted` where the work by hand would run past MAX_SHOWN_STEPS."""
     from ..derive.steps import derivative_steps
-    from .sheetmath import broken_lines, sheet_latex
+    from .printers import CourseLatexPrinter
+    from .sheetmath import fitted_lines, sheet_latex
     from .sheets import prose
 
     words = prose(lang)["rules"]
     tex = lambda e: sheet_latex(e, {})  # noqa: E731: the notes' rules, d/du sin(u) = cos(u)
-    lines = lambda e: broken_lines(as_partials(e), {})  # noqa: E731
     out = []
     for variable, derivative in zip(derivation.variables, derivation.gradient):
         worked = derivative_steps(derivation.expression, variable, derivative)
         omitted = worked.too_long or len(worked.steps) > MAX_SHOWN_STEPS
+        lhs = rf"\frac{{\partial f}}{{\partial {tex(variable)}}}"
+        lines = lambda e, note: fitted_lines(as_partials(e), lhs=lhs, note=note, printer=CourseLatexPrinter)  # noqa: E731
         out.append({
             "variable": variable,
-            "lhs": rf"\frac{{\partial f}}{{\partial {tex(variable)}}}",
+            "lhs": lhs,
             "steps": [] if omitted else worked_steps(worked, words, tex, lines),
             "omitted": omitted,
         })
