@@ -137,6 +137,11 @@ def _check_module(module, spec, centre, rng, m: int = 3):
     for key in ("dW1", "db1", "dW2", "db2"):
         assert np.allclose(deep[key], grads[key], rtol=1e-9, atol=1e-12), key
 
+    single = {k: v.astype(np.float32) for k, v in parameters.items()}  # float32 stays float32 (no NumPy float64 constants)
+    AL32, cache32 = module.forward_propagation(X.astype(np.float32), single)
+    grads32 = module.backward_propagation(single, cache32, X.astype(np.float32), Y.astype(np.float32))
+    assert AL32.dtype == np.float32 and {grads32[k].dtype for k in ("dW1", "db1", "dW2", "db2")} == {np.dtype(np.float32)}
+
     expected = module.update_parameters({k: v.copy() for k, v in parameters.items()}, grads, learning_rate=0.1)
     fused = {k: v.copy() for k, v in parameters.items()}
     module.make_train_step(fused, m)(X, Y, learning_rate=0.1)

@@ -109,6 +109,10 @@ class InPlaceEmitter:
         if isinstance(e, sp.Function) and e.func in UFUNCS and len(e.args) == 1:
             lines, source = self._source(e.args[0], out)
             return lines + [self._apply(UFUNCS[e.func], [source], out)]
+        if isinstance(e, sp.Heaviside):  # the step of max/min's derivative, with its value at 0
+            lines, source = self._source(e.args[0], out)
+            at_zero = self.printer.doprint(e.args[1] if len(e.args) > 1 else sp.S.Half)
+            return lines + [self._apply("heaviside", [source, at_zero], out)]
         if isinstance(e, sp.Function) and e.func in SCIPY_UFUNCS and len(e.args) == 1:
             lines, source = self._source(e.args[0], out)
             return lines + [f"{self._scipy(SCIPY_UFUNCS[e.func])}({source}, out={out})"]

@@ -15,6 +15,8 @@ function is first used (the templates' `import_line`). Every other whitelisted f
 """
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import precedence
@@ -68,6 +70,15 @@ class CourseNumPyPrinter(NumPyPrinter):
         return f"{ALIAS.get(module, module)}.{name}" if module else name
 
     # --- scalars: Python literals keep the arrays' dtype ---
+    def _print(self, expr, **kwargs):
+        """A constant power or function value (sqrt(2), log(2), sqrt(pi)) as a Python float literal:
+        np.sqrt(2) is a NumPy float64 scalar, which turns float32 arrays into float64 (NEP 50)."""
+        if isinstance(expr, (sp.Pow, sp.Function)) and expr.is_number and not expr.is_Rational and expr.is_extended_real:
+            value = float(expr)
+            if math.isfinite(value):
+                return repr(value)
+        return super()._print(expr, **kwargs)
+
     def _print_Rational(self, expr):
         return f"{expr.p}/{expr.q}"
 
@@ -95,6 +106,12 @@ class CourseNumPyPrinter(NumPyPrinter):
             where = self._module_format("numpy.where")
             return f"{where}({self._print(condition)}, {self._print(value)}, {self._print(other)})"
         return super()._print_Piecewise(expr)
+
+    def _print_Heaviside(self, expr):
+        """np.heaviside keeps the array's dtype; SymPy's own printing, a select of the integers 0 and 1,
+        makes an int64 array that turns float32 into float64."""
+        at_zero = expr.args[1] if len(expr.args) > 1 else sp.S.Half
+        return f"{self._module_format('numpy.heaviside')}({self._print(expr.args[0])}, {self._print(at_zero)})"
 
     def _print_erf(self, expr):
         return f"{self._module_format(SCIPY_UFUNCS[sp.erf])}({self._print(expr.args[0])})"
