@@ -167,10 +167,16 @@ def test_the_notebook_maths_renders_in_katex(executed):
     assert [e for e in katex_errors(items, module) if e] == []
 
 
-def test_the_html_export_shows_the_maths(executed):
+def test_the_html_export_shows_the_maths(executed, monkeypatch):
     from nbconvert import HTMLExporter
 
+    import nbconvert
+
     notebook, _ = executed
+    # nbconvert's templates live in share/jupyter under the prefix it was installed into; a virtual
+    # environment that sees the system's packages (--system-site-packages) does not search there
+    installed_data = Path(nbconvert.__file__).resolve().parents[4] / "share" / "jupyter"
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [os.environ.get("JUPYTER_PATH"), str(installed_data)])))
     html, _ = HTMLExporter().from_notebook_node(notebook)
     x, y = sp.symbols("x y", real=True)
     expected = [r"\frac{\partial L}{\partial w^{[1]}_{11}}", "missing 1/m", "0.567143",
